@@ -2,3 +2,4 @@
 //!
 //! Nothing in this crate opens a socket, starts a thread or reads a clock.
 #![forbid(unsafe_code)]
+pub mod crypto;
