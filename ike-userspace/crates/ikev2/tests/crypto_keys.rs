@@ -6,8 +6,8 @@ mod crypto_common;
 
 use crypto_common::TestRng;
 use ikev2::crypto::{
-    rekey_skeyseed, skeyseed, ChildSaKeys, CipherSuite, EncrAlg, IkeSaKeys, IntegAlg, PrfAlg, Role,
-    Secret,
+    rekey_skeyseed, skeyseed, ChildSaKeys, CipherSuite, EncrAlg, Error, IkeSaKeys, IntegAlg,
+    PrfAlg, Role, Secret,
 };
 
 const NI: &[u8] = b"initiator nonce, 32 bytes long..";
@@ -176,4 +176,47 @@ fn debug_of_ike_sa_keys_shows_no_key_bytes() {
 
     assert!(debug.contains("redacted"));
     assert!(!debug.contains(&format!("[{first_byte},")), "{debug}");
+}
+
+#[test]
+fn child_sa_keys_of_an_ike_sa_use_its_prf_and_sk_d() {
+    let prf = PrfAlg::HmacSha2_384;
+    let ike = IkeSaKeys::from_ike_sa_init(prf, gcm256(), G_IR, NI, NR, &SPI_I, &SPI_R).unwrap();
+    let esp = cbc128_sha384();
+
+    let keys = ike.child_sa_keys(esp, None, b"Ni2", b"Nr2").unwrap();
+
+    let expected = ChildSaKeys::derive(prf, &ike.sk_d, esp, None, b"Ni2", b"Nr2").unwrap();
+    let (got, want) = (
+        &keys.responder_to_initiator,
+        &expected.responder_to_initiator,
+    );
+    assert_eq!(got.integ.as_bytes(), want.integ.as_bytes());
+    assert_eq!(got.encr.len(), 16);
+}
+
+#[test]
+fn cipher_suite_from_negotiated_ids() {
+    let gcm = CipherSuite::from_ids(20, Some(256), None).unwrap();
+    let cbc = CipherSuite::from_ids(12, Some(128), Some(13)).unwrap();
+    let unknown_encr = CipherSuite::from_ids(3, None, Some(12)).unwrap_err();
+    let unknown_integ = CipherSuite::from_ids(12, Some(256), Some(2)).unwrap_err();
+
+    assert_eq!(gcm, gcm256());
+    assert_eq!(cbc, cbc128_sha384());
+    assert_eq!(
+        unknown_encr,
+        Error::UnsupportedTransform {
+            transform_type: 1,
+            id: 3
+        }
+    );
+    assert_eq!(
+        unknown_integ,
+        Error::UnsupportedTransform {
+            transform_type: 3,
+            id: 2
+        }
+    );
+    assert_eq!(unknown_integ.notify_type(), Some(14));
 }

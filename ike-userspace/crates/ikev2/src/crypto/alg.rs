@@ -318,6 +318,29 @@ impl CipherSuite {
         Ok(CipherSuite { encr, integ })
     }
 
+    /// The suite for negotiated transform IDs: ENCR with its Key Length attribute, and
+    /// INTEG (`None` when the proposal had none). Unknown IDs are
+    /// [`Error::UnsupportedTransform`] (NO_PROPOSAL_CHOSEN).
+    pub fn from_ids(
+        encr_id: u16,
+        key_bits: Option<u16>,
+        integ_id: Option<u16>,
+    ) -> Result<Self, Error> {
+        let encr = EncrAlg::from_id(encr_id, key_bits).ok_or(Error::UnsupportedTransform {
+            transform_type: TRANSFORM_TYPE_ENCR,
+            id: encr_id,
+        })?;
+
+        let integ = match integ_id {
+            None => None,
+            Some(id) => Some(IntegAlg::from_id(id).ok_or(Error::UnsupportedTransform {
+                transform_type: TRANSFORM_TYPE_INTEG,
+                id,
+            })?),
+        };
+        CipherSuite::new(encr, integ)
+    }
+
     /// The encryption algorithm.
     pub fn encr(self) -> EncrAlg {
         self.encr

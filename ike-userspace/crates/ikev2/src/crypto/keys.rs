@@ -146,6 +146,18 @@ impl IkeSaKeys {
         }
     }
 
+    /// The keys of a Child SA created by this IKE SA (RFC 7296 section 2.17): KEYMAT from
+    /// this SA's PRF and SK_d, see [`ChildSaKeys::derive`].
+    pub fn child_sa_keys(
+        &self,
+        suite: CipherSuite,
+        g_ir: Option<&[u8]>,
+        ni: &[u8],
+        nr: &[u8],
+    ) -> Result<ChildSaKeys, Error> {
+        ChildSaKeys::derive(self.prf, &self.sk_d, suite, g_ir, ni, nr)
+    }
+
     /// SK_pi or SK_pr: the key for the AUTH payload of `signer` (RFC 7296 section 2.15).
     pub fn sk_p(&self, signer: Role) -> &Secret {
         match signer {
