@@ -2,4 +2,5 @@
 //!
 //! Nothing in this crate opens a socket, starts a thread or reads a clock.
 #![forbid(unsafe_code)]
+pub mod codec;
 pub mod crypto;
