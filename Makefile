@@ -1,0 +1,44 @@
+# rsec: build, test and run. `make help` lists the targets.
+#
+#   make kernel [DEBUG=1]        build (or find cached) the test kernel
+#   make module [KDIR=path]      build rust-module/rsec.ko against that kernel, or KDIR
+#   make vm-test [DEBUG=1] [SCENARIO=name]
+#   make host-test               cargo tests and lints of ike-userspace/
+#   make test                    host-test, then kernel + module + vm-test
+#   make clean
+
+DEBUG ?= 0
+KFLAG := $(if $(filter 1,$(DEBUG)),--debug,)
+KDIR ?= $(shell scripts/build-kernel $(KFLAG) --print-dir)
+LLVM_FLAG := $(if $(filter 1,$(DEBUG)),LLVM=1,)
+CARGO ?= cargo
+
+.PHONY: help kernel module bindings vm-test host-test test clean
+
+help:
+	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+
+kernel:
+	scripts/build-kernel $(KFLAG)
+
+bindings:
+	scripts/gen-bindings $(KDIR)
+
+module: bindings
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(LLVM_FLAG) modules
+
+vm-test: module
+	scripts/vm-test $(KFLAG) $(SCENARIO)
+
+host-test:
+	cd ike-userspace && $(CARGO) fmt --all --check
+	cd ike-userspace && $(CARGO) clippy --workspace --all-targets --quiet -- -D warnings
+	cd ike-userspace && $(CARGO) test --workspace
+
+test: host-test kernel
+	$(MAKE) vm-test
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -f rust-module/bindings_generated.rs
+	cd ike-userspace && $(CARGO) clean

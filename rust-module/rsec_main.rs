@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! rsec: IPsec (ESP and AH) for Linux, with a route-based `rsec` link type.
+//!
+//! This file is the crate root of `rsec.ko`: module init and exit. FFI lives in `bindings` and
+//! the thin wrappers around it; protocol logic lives in files of its own.
+
+use kernel::prelude::*;
+use kernel::str::CStr;
+
+mod bindings;
+
+/// The module's version, logged at load.
+const VERSION: &str = "0.1.0";
+
+module! {
+    type: Rsec,
+    name: "rsec",
+    author: "rsec developers",
+    description: "IPsec ESP/AH data path with a route-based link type",
+    license: "GPL",
+}
+
+struct Rsec;
+
+/// The release string of the running kernel, as `uname -r` prints it.
+fn kernel_release() -> &'static CStr {
+    // SAFETY: `rsec_helper_kernel_release` returns `init_utsname()->release`, a NUL-terminated
+    // array in the static initial UTS namespace, which lives as long as the kernel.
+    unsafe { CStr::from_char_ptr(bindings::rsec_helper_kernel_release()) }
+}
+
+impl kernel::Module for Rsec {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        pr_info!("rsec {} loaded on Linux {}\n", VERSION, kernel_release());
+        Ok(Rsec)
+    }
+}
+
+impl Drop for Rsec {
+    fn drop(&mut self) {
+        pr_info!("rsec {} unloaded\n", VERSION);
+    }
+}
