@@ -42,3 +42,8 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -f rust-module/bindings_generated.rs
 	cd ike-userspace && $(CARGO) clean
+
+# The README's main job. Until the daemon lands it boots the VM with the module loaded.
+.PHONY: demo
+demo: kernel module
+	scripts/vm-run --kernel $(KDIR)/arch/x86/boot/bzImage --out results/demo -- qemu-tests/demo.sh
