@@ -34,6 +34,9 @@ host-test:
 	cd ike-userspace && $(CARGO) fmt --all --check
 	cd ike-userspace && $(CARGO) clippy --workspace --all-targets --quiet -- -D warnings
 	cd ike-userspace && $(CARGO) test --workspace
+	cd rust-module/host && $(CARGO) fmt --check
+	cd rust-module/host && $(CARGO) clippy --all-targets --quiet -- -D warnings
+	cd rust-module/host && $(CARGO) test
 
 test: host-test kernel
 	$(MAKE) vm-test
