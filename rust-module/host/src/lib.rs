@@ -1,14 +1,10 @@
-//! The module's pure logic, compiled for the host so `cargo test` exercises it.
-//!
-//! Each module here is a file of `rust-module/` included by path: the very code the kernel
-//! builds. The files use only `core`, so they build in both places.
+// SPDX-License-Identifier: GPL-2.0
 
-#![forbid(unsafe_code)]
-// The items are the module's `pub(crate)` API: only the tests use them here.
-#![cfg_attr(not(test), allow(dead_code))]
+//! The pure files of `rsec.ko`, built for the host so their logic can be tested with `cargo
+//! test`. Nothing here is a copy: the module's own sources are included by path.
 
-#[path = "../../replay.rs"]
-pub(crate) mod replay;
+#[path = "../../abi.rs"]
+pub mod abi;
 
-#[cfg(test)]
-mod replay_tests;
+#[path = "../../sa.rs"]
+pub mod sa;
