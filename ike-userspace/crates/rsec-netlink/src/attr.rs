@@ -74,7 +74,11 @@ impl fmt::Debug for Attr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.value {
             Value::Bytes(bytes) => write!(f, "Attr({}, {} bytes)", self.kind, bytes.len()),
-            Value::Nest(attrs) => f.debug_tuple("Nest").field(&self.kind).field(attrs).finish(),
+            Value::Nest(attrs) => f
+                .debug_tuple("Nest")
+                .field(&self.kind)
+                .field(attrs)
+                .finish(),
         }
     }
 }

@@ -3,12 +3,11 @@
 use std::io;
 
 use netlink_packet_core::{NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST};
+use netlink_packet_generic::constants::GENL_ID_CTRL;
 use netlink_packet_generic::ctrl::nlas::{GenlCtrlAttrs, McastGrpAttrs};
 use netlink_packet_generic::ctrl::{GenlCtrl, GenlCtrlCmd};
-use netlink_packet_generic::constants::GENL_ID_CTRL;
 use netlink_packet_generic::GenlMessage;
 use netlink_sys::{protocols::NETLINK_GENERIC, Socket, SocketAddr};
-use nix::libc;
 
 use crate::attr::Attr;
 use crate::codec::{self, Exchange, Reply};
@@ -161,7 +160,13 @@ impl Client {
 
     /// Sends a request of the family and hands each reply to `on_reply`; returns whether a
     /// dump was interrupted.
-    fn request<F>(&mut self, cmd: u8, flags: u16, attrs: Vec<Attr>, on_reply: F) -> Result<bool, Error>
+    fn request<F>(
+        &mut self,
+        cmd: u8,
+        flags: u16,
+        attrs: Vec<Attr>,
+        on_reply: F,
+    ) -> Result<bool, Error>
     where
         F: FnMut(GenlMessage<Reply>) -> Result<(), Error>,
     {
@@ -200,7 +205,9 @@ impl Client {
                 other => other?,
             };
             if len > self.buf.len() {
-                return Err(Error::Protocol(format!("datagram of {len} bytes truncated")));
+                return Err(Error::Protocol(format!(
+                    "datagram of {len} bytes truncated"
+                )));
             }
             if from.port_number() == 0 {
                 return Ok(&self.buf);
@@ -257,11 +264,41 @@ pub(crate) fn group_id(attrs: &[GenlCtrlAttrs], name: &str) -> Option<u32> {
         _ => None,
     })?;
     groups.iter().find_map(|group| {
-        let named = group.iter().any(|g| matches!(g, McastGrpAttrs::Name(n) if n == name));
+        let named = group
+            .iter()
+            .any(|g| matches!(g, McastGrpAttrs::Name(n) if n == name));
         let id = group.iter().find_map(|g| match g {
             McastGrpAttrs::Id(id) => Some(*id),
             _ => None,
         });
         id.filter(|_| named)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(name: &str, id: u32) -> Vec<McastGrpAttrs> {
+        vec![McastGrpAttrs::Name(name.into()), McastGrpAttrs::Id(id)]
+    }
+
+    #[test]
+    fn family_and_group_ids_from_a_getfamily_reply() {
+        let attrs = vec![
+            GenlCtrlAttrs::FamilyName("rsec".into()),
+            GenlCtrlAttrs::FamilyId(0x23),
+            GenlCtrlAttrs::McastGroups(vec![group("other", 4), group("events", 9)]),
+        ];
+        assert_eq!(family_id(&attrs), Some(0x23));
+        assert_eq!(group_id(&attrs, "events"), Some(9));
+        assert_eq!(group_id(&attrs, "missing"), None);
+        assert_eq!(family_id(&attrs[..1]), None);
+    }
+
+    #[test]
+    fn event_payload_needs_a_genetlink_header() {
+        assert!(matches!(decode_event_payload(&[]), Err(Error::Protocol(_))));
+        assert_eq!(decode_event_payload(&[cmd::SA_GET, 1, 0, 0]).unwrap(), None);
+    }
 }

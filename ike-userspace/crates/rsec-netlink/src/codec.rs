@@ -179,7 +179,10 @@ fn push_lifetime(attrs: &mut Vec<Attr>, kind: u16, limits: &Lifetime) {
         (lifetime::PACKETS, limits.packets),
         (lifetime::SECONDS, limits.seconds),
     ];
-    let inner = fields.iter().filter(|(_, v)| *v != 0).map(|(k, v)| Attr::u64(*k, *v));
+    let inner = fields
+        .iter()
+        .filter(|(_, v)| *v != 0)
+        .map(|(k, v)| Attr::u64(*k, *v));
     attrs.push(Attr::nest(kind, inner.collect()));
 }
 

@@ -83,8 +83,7 @@ pub struct KernelError {
 
 impl fmt::Display for KernelError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let desc = nix::errno::Errno::from_raw(self.errno).desc();
-        write!(f, "rsec: {desc}")?;
+        write!(f, "rsec: {}", strerror(self.errno))?;
         if let Some(message) = &self.message {
             write!(f, ": {message}")?;
         }
@@ -166,6 +165,15 @@ fn echoed_len(flags: u16, body: &[u8]) -> usize {
     }
     let len = body.get(..4).and_then(|b| parse_u32(b).ok()).unwrap_or(0) as usize;
     (len + 3) & !3
+}
+
+/// The C library's text for `errno`, without the " (os error N)" that `io::Error` appends.
+fn strerror(errno: i32) -> String {
+    let text = io::Error::from_raw_os_error(errno).to_string();
+    let suffix = format!(" (os error {errno})");
+    text.strip_suffix(&suffix)
+        .map(str::to_string)
+        .unwrap_or(text)
 }
 
 /// A NUL-terminated (or not) string attribute, lossily decoded.
