@@ -50,3 +50,8 @@ clean:
 .PHONY: demo
 demo: kernel module
 	scripts/vm-run --kernel $(KDIR)/arch/x86/boot/bzImage --out results/demo -- qemu-tests/demo.sh
+
+# Throughput figures (not a test): iperf3 over veth without IPsec and with Linux XFRM.
+.PHONY: bench
+bench: kernel module
+	scripts/vm-run --kernel $(KDIR)/arch/x86/boot/bzImage --out results/bench -- qemu-tests/bench.sh
