@@ -8,7 +8,17 @@
 use kernel::prelude::*;
 use kernel::str::CStr;
 
+// The pure files are also built by the host tests (rust-module/host), which need their items
+// `pub` and use some the module does not (yet).
+#[allow(unreachable_pub, dead_code)]
+mod abi;
 mod bindings;
+mod genl;
+mod kfuncs;
+mod netns;
+#[allow(unreachable_pub, dead_code)]
+mod sa;
+mod sadb;
 
 /// The module's version, logged at load.
 const VERSION: &str = "0.1.0";
@@ -31,14 +41,23 @@ fn kernel_release() -> &'static CStr {
 }
 
 impl kernel::Module for Rsec {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        netns::PERNET.register()?;
+        if let Err(e) = genl::FAMILY.register(module) {
+            netns::PERNET.unregister();
+            return Err(e);
+        }
         pr_info!("rsec {} loaded on Linux {}\n", VERSION, kernel_release());
         Ok(Rsec)
     }
 }
 
 impl Drop for Rsec {
+    /// Unregisters the family first (no request runs after that), then the namespaces' data,
+    /// which deletes every SA and wipes its keys.
     fn drop(&mut self) {
+        genl::FAMILY.unregister();
+        netns::PERNET.unregister();
         pr_info!("rsec {} unloaded\n", VERSION);
     }
 }
