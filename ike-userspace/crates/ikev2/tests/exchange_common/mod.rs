@@ -115,6 +115,8 @@ pub struct Side {
     pub events: Vec<Action>,
     /// Every datagram this side sent, in order.
     pub sent: Vec<Vec<u8>>,
+    /// When each of `sent` was sent.
+    pub sent_at: Vec<Timestamp>,
 }
 
 /// Two endpoints and the datagrams in flight between them.
@@ -135,8 +137,8 @@ impl Net {
         b.add_responder_config(Arc::new(config_b));
         let a = Endpoint::new(Box::new(TestRng(0xa11ce)), Box::new(CounterSpis(0xa000_0000)));
         Self {
-            a: Side { ep: a, addr: addr_a(), events: vec![], sent: vec![] },
-            b: Side { ep: b, addr: addr_b(), events: vec![], sent: vec![] },
+            a: Side { ep: a, addr: addr_a(), events: vec![], sent: vec![], sent_at: vec![] },
+            b: Side { ep: b, addr: addr_b(), events: vec![], sent: vec![], sent_at: vec![] },
             now: Timestamp::from_millis(1_000),
             wire: vec![],
             blackhole: false,
@@ -161,6 +163,7 @@ impl Net {
                     let side = if from_a { &mut self.a } else { &mut self.b };
                     assert_eq!(local, side.addr);
                     side.sent.push(bytes.clone());
+                    side.sent_at.push(self.now);
                     if !self.blackhole {
                         assert_ne!(remote, local);
                         self.wire.push((from_a, bytes));
