@@ -1,1 +1,8 @@
-//! rsecd
+//! rsecd, the IKEv2 daemon of rsec: configuration, kernel backends, the control socket and
+//! the event loop that drives the `ikev2` protocol library with real sockets and timers.
+//!
+//! The binary (`src/main.rs`) is a thin shell around [`daemon::run`]; tests drive the same
+//! code in-process.
+
+pub mod config;
+pub mod proposal;
