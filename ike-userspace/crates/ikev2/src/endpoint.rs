@@ -245,7 +245,9 @@ impl Endpoint {
             let ours = ours.id.0;
             return self
                 .run(now, |ctx, sas| {
-                    sas.get_mut(&ours).map(|sa| sa.handle(ctx, bytes));
+                    if let Some(sa) = sas.get_mut(&ours) {
+                        sa.handle(ctx, bytes);
+                    }
                     Ok(())
                 })
                 .unwrap_or_default();

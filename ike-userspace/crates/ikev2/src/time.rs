@@ -18,10 +18,13 @@ impl Timestamp {
     pub const fn as_millis(self) -> u64 {
         self.0
     }
+}
+
+impl std::ops::Add<Duration> for Timestamp {
+    type Output = Self;
 
     /// This timestamp plus `duration`, saturating.
-    #[must_use]
-    pub fn add(self, duration: Duration) -> Self {
+    fn add(self, duration: Duration) -> Self {
         let millis = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
         Self(self.0.saturating_add(millis))
     }

@@ -18,7 +18,12 @@ use ikev2::{Action, CookiePolicy, DeleteReason, Endpoint, Error, Timestamp};
 fn gcm_config(side: char) -> IkeConfig {
     config(
         side,
-        ike_proposal(EncrAlg::AesGcm16_256, None, PrfAlg::HmacSha2_256, DhGroup::Curve25519),
+        ike_proposal(
+            EncrAlg::AesGcm16_256,
+            None,
+            PrfAlg::HmacSha2_256,
+            DhGroup::Curve25519,
+        ),
         esp_proposal(EncrAlg::AesGcm16_128, None, None, Esn::No),
     )
 }
@@ -49,7 +54,10 @@ fn wrong_psk_is_refused_by_the_responder() {
         net.a.deleted()[0].1,
         DeleteReason::Failed(Error::PeerError(NotifyType::AUTHENTICATION_FAILED))
     ));
-    assert!(matches!(net.b.deleted()[0].1, DeleteReason::Failed(Error::AuthenticationFailed)));
+    assert!(matches!(
+        net.b.deleted()[0].1,
+        DeleteReason::Failed(Error::AuthenticationFailed)
+    ));
     assert!(net.a.established().is_empty() && net.b.established().is_empty());
     assert!(net.a.installed().is_empty() && net.b.installed().is_empty());
     assert!(net.a.ep.ike_sas().is_empty() && net.b.ep.ike_sas().is_empty());
@@ -75,10 +83,16 @@ impl Credentials for SplitPsk {
 #[test]
 fn wrong_responder_auth_is_refused_by_the_initiator() {
     let mut b = gcm_config('b');
-    b.credentials = Arc::new(SplitPsk { ours: b"forged", theirs: PSK });
+    b.credentials = Arc::new(SplitPsk {
+        ours: b"forged",
+        theirs: PSK,
+    });
     let net = run(gcm_config('a'), b);
 
-    assert!(matches!(net.a.deleted()[0].1, DeleteReason::Failed(Error::AuthenticationFailed)));
+    assert!(matches!(
+        net.a.deleted()[0].1,
+        DeleteReason::Failed(Error::AuthenticationFailed)
+    ));
     assert!(net.a.established().is_empty() && net.a.installed().is_empty());
     // B believed A, then hears AUTHENTICATION_FAILED and tears down.
     assert_eq!(failed_with(&net.b), Some(NotifyType::AUTHENTICATION_FAILED));
@@ -101,7 +115,12 @@ fn unexpected_peer_identity_fails_authentication() {
 fn no_common_ike_proposal() {
     let b = config(
         'b',
-        ike_proposal(EncrAlg::ChaCha20Poly1305, None, PrfAlg::HmacSha2_256, DhGroup::Curve25519),
+        ike_proposal(
+            EncrAlg::ChaCha20Poly1305,
+            None,
+            PrfAlg::HmacSha2_256,
+            DhGroup::Curve25519,
+        ),
         esp_proposal(EncrAlg::AesGcm16_128, None, None, Esn::No),
     );
     let net = run(gcm_config('a'), b);
@@ -111,7 +130,10 @@ fn no_common_ike_proposal() {
         DeleteReason::Failed(Error::PeerError(NotifyType::NO_PROPOSAL_CHOSEN))
     ));
     assert_eq!(net.b.sent.len(), 1);
-    assert_eq!(plain_notifies(&net.b.sent[0]), vec![NotifyType::NO_PROPOSAL_CHOSEN]);
+    assert_eq!(
+        plain_notifies(&net.b.sent[0]),
+        vec![NotifyType::NO_PROPOSAL_CHOSEN]
+    );
     assert_eq!(net.b.ep.counters().init_refused, 1);
     assert!(net.b.ep.ike_sas().is_empty() && net.b.events.is_empty());
 }
@@ -129,7 +151,10 @@ fn no_common_esp_proposal_keeps_the_ike_sa() {
 
     assert_eq!(net.a.established().len(), 1);
     assert_eq!(net.b.established().len(), 1);
-    assert_eq!(net.a.child_failures(), vec![Error::PeerError(NotifyType::NO_PROPOSAL_CHOSEN)]);
+    assert_eq!(
+        net.a.child_failures(),
+        vec![Error::PeerError(NotifyType::NO_PROPOSAL_CHOSEN)]
+    );
     assert_eq!(net.b.child_failures(), vec![Error::NoProposalChosen]);
     assert!(net.a.installed().is_empty() && net.b.installed().is_empty());
 }
@@ -140,9 +165,15 @@ fn disjoint_traffic_selectors_are_ts_unacceptable() {
     b.child.remote_ts = vec![subnet("10.9.0.0/16")];
     let net = run(gcm_config('a'), b);
 
-    assert_eq!(net.a.child_failures(), vec![Error::PeerError(NotifyType::TS_UNACCEPTABLE)]);
+    assert_eq!(
+        net.a.child_failures(),
+        vec![Error::PeerError(NotifyType::TS_UNACCEPTABLE)]
+    );
     assert_eq!(net.b.child_failures(), vec![Error::TsUnacceptable]);
-    assert_eq!(net.b.child_failures()[0].notify_type(), Some(NotifyType::TS_UNACCEPTABLE));
+    assert_eq!(
+        net.b.child_failures()[0].notify_type(),
+        Some(NotifyType::TS_UNACCEPTABLE)
+    );
     assert!(net.a.installed().is_empty() && net.b.installed().is_empty());
     assert_eq!(net.a.ep.ike_sas().len(), 1);
 }
@@ -168,7 +199,10 @@ fn invalid_ke_payload_retry_succeeds() {
     b.child.proposals[0].dh = vec![DhGroup::Modp2048];
     let mut net = run(a, b);
 
-    assert_eq!(plain_notifies(&net.b.sent[0]), vec![NotifyType::INVALID_KE_PAYLOAD]);
+    assert_eq!(
+        plain_notifies(&net.b.sent[0]),
+        vec![NotifyType::INVALID_KE_PAYLOAD]
+    );
     assert_eq!(net.b.ep.counters().init_refused, 1);
     assert_eq!(net.a.established().len(), 1);
     assert_mirrored(net.a.installed()[0], net.b.installed()[0]);
@@ -276,11 +310,20 @@ fn retransmission_schedule_then_give_up() {
     let mut expected = net.a.sent_at[0];
     for (sent_at, wait) in net.a.sent_at.iter().zip(&schedule) {
         assert_eq!(*sent_at, expected);
-        expected = expected.add(*wait);
+        expected = expected + *wait;
     }
-    assert_eq!(net.now, expected, "gives up one last wait after the last retransmission");
-    assert_eq!(net.a.deleted(), vec![(id, DeleteReason::Failed(Error::Timeout))]);
-    assert_eq!(net.a.ep.counters().retransmits, u64::from(policy.max_retransmits));
+    assert_eq!(
+        net.now, expected,
+        "gives up one last wait after the last retransmission"
+    );
+    assert_eq!(
+        net.a.deleted(),
+        vec![(id, DeleteReason::Failed(Error::Timeout))]
+    );
+    assert_eq!(
+        net.a.ep.counters().retransmits,
+        u64::from(policy.max_retransmits)
+    );
     assert_eq!(net.a.ep.next_timeout(), None);
 }
 
@@ -295,7 +338,10 @@ fn dead_peer_is_detected_by_liveness_check() {
         assert!(net.tick());
     }
 
-    assert_eq!(net.a.deleted(), vec![(id, DeleteReason::Failed(Error::Timeout))]);
+    assert_eq!(
+        net.a.deleted(),
+        vec![(id, DeleteReason::Failed(Error::Timeout))]
+    );
     assert_eq!(net.a.deleted_children()[0].0, child);
 }
 
@@ -306,7 +352,9 @@ fn garbage_is_dropped_and_counted() {
     let now = Timestamp::from_millis(0);
     let inputs: [&[u8]; 4] = [&[], &[0xff; 3], &[0x20; 28], &[0u8; 64]];
     for input in inputs {
-        assert!(ep.handle_datagram(now, input, addr_b(), addr_a()).is_empty());
+        assert!(ep
+            .handle_datagram(now, input, addr_b(), addr_a())
+            .is_empty());
     }
     let counters = ep.counters();
     assert_eq!(counters.dropped_malformed + counters.dropped_unknown_spi, 4);
@@ -348,7 +396,10 @@ fn unsupported_critical_payload_in_ike_sa_init() {
     let answer = Message::decode(&responder_answer(&msg.encode().unwrap())).unwrap();
 
     match &answer.payloads[..] {
-        [Payload { body: PayloadBody::Notify(n), .. }] => {
+        [Payload {
+            body: PayloadBody::Notify(n),
+            ..
+        }] => {
             assert_eq!(n.notify_type, NotifyType::UNSUPPORTED_CRITICAL_PAYLOAD);
             assert_eq!(n.data, vec![200]);
         }
@@ -362,7 +413,10 @@ fn other_major_version_gets_invalid_major_version() {
     request[17] = 0x30;
     let answer = responder_answer(&request);
 
-    assert_eq!(plain_notifies(&answer), vec![NotifyType::INVALID_MAJOR_VERSION]);
+    assert_eq!(
+        plain_notifies(&answer),
+        vec![NotifyType::INVALID_MAJOR_VERSION]
+    );
     assert_eq!(answer[17], 0x20);
     assert_eq!(answer[..8], request[..8]);
 }
@@ -371,15 +425,28 @@ fn other_major_version_gets_invalid_major_version() {
 fn notify_mapping_of_errors() {
     let cases = [
         (Error::NoProposalChosen, NotifyType::NO_PROPOSAL_CHOSEN),
-        (Error::AuthenticationFailed, NotifyType::AUTHENTICATION_FAILED),
+        (
+            Error::AuthenticationFailed,
+            NotifyType::AUTHENTICATION_FAILED,
+        ),
         (Error::TsUnacceptable, NotifyType::TS_UNACCEPTABLE),
         (Error::InvalidSyntax("x"), NotifyType::INVALID_SYNTAX),
         (Error::ChildSaNotFound, NotifyType::CHILD_SA_NOT_FOUND),
-        (Error::InvalidKePayload { group: 31 }, NotifyType::INVALID_KE_PAYLOAD),
+        (
+            Error::InvalidKePayload { group: 31 },
+            NotifyType::INVALID_KE_PAYLOAD,
+        ),
     ];
     for (error, expected) in cases {
-        assert_eq!(error.notify().map(|n| n.notify_type), Some(expected), "{error}");
+        assert_eq!(
+            error.notify().map(|n| n.notify_type),
+            Some(expected),
+            "{error}"
+        );
     }
-    assert_eq!(Error::InvalidKePayload { group: 31 }.notify().unwrap().data, vec![0, 31]);
+    assert_eq!(
+        Error::InvalidKePayload { group: 31 }.notify().unwrap().data,
+        vec![0, 31]
+    );
     assert_eq!(Error::Timeout.notify(), None);
 }

@@ -59,17 +59,29 @@ fn rekey_child(net: &mut Net, by_a: bool) {
 
 /// Rekeys the IKE SA from A or B; returns the new handles (A's, B's).
 fn rekey_ike(net: &mut Net, ids: (IkeSaId, IkeSaId), by_a: bool) -> (IkeSaId, IkeSaId) {
-    let children_deleted = (net.a.deleted_children().len(), net.b.deleted_children().len());
+    let children_deleted = (
+        net.a.deleted_children().len(),
+        net.b.deleted_children().len(),
+    );
     let id = if by_a { ids.0 } else { ids.1 };
     net.command(by_a, |ep, now| ep.rekey_ike(now, id));
 
     let (old_a, new_a) = *rekeyed(&net.a).last().unwrap();
     let (old_b, new_b) = *rekeyed(&net.b).last().unwrap();
     assert_eq!((old_a, old_b), ids);
-    assert_eq!(net.a.deleted().last(), Some(&(old_a, DeleteReason::Rekeyed)));
-    assert_eq!(net.b.deleted().last(), Some(&(old_b, DeleteReason::Rekeyed)));
     assert_eq!(
-        (net.a.deleted_children().len(), net.b.deleted_children().len()),
+        net.a.deleted().last(),
+        Some(&(old_a, DeleteReason::Rekeyed))
+    );
+    assert_eq!(
+        net.b.deleted().last(),
+        Some(&(old_b, DeleteReason::Rekeyed))
+    );
+    assert_eq!(
+        (
+            net.a.deleted_children().len(),
+            net.b.deleted_children().len()
+        ),
         children_deleted,
         "the Child SAs move to the new IKE SA"
     );
@@ -114,7 +126,10 @@ fn whole_life(ike: IkeProposal, esp: EspProposal) {
     assert_eq!(net.a.deleted_children().len(), 5);
     assert_eq!(net.b.deleted_children().len(), 5);
     assert_ne!(first_a, live_a);
-    assert_eq!(net.a.ep.counters().dropped_icv + net.b.ep.counters().dropped_icv, 0);
+    assert_eq!(
+        net.a.ep.counters().dropped_icv + net.b.ep.counters().dropped_icv,
+        0
+    );
 }
 
 use EncrAlg::*;
@@ -148,7 +163,12 @@ fn life_chacha_sha512_x25519_esp_chacha_pfs_p384() {
 #[test]
 fn life_cbc128_sha256_p384_esp_cbc128_sha384_esn() {
     whole_life(
-        ike_proposal(AesCbc128, Some(HmacSha2_256_128), HmacSha2_256, DhGroup::Ecp384),
+        ike_proposal(
+            AesCbc128,
+            Some(HmacSha2_256_128),
+            HmacSha2_256,
+            DhGroup::Ecp384,
+        ),
         esp_proposal(AesCbc128, Some(HmacSha2_384_192), None, Esn::Yes),
     );
 }
@@ -156,15 +176,35 @@ fn life_cbc128_sha256_p384_esp_cbc128_sha384_esn() {
 #[test]
 fn life_cbc256_sha384_modp3072_esp_cbc256_sha512_pfs_modp2048() {
     whole_life(
-        ike_proposal(AesCbc256, Some(HmacSha2_384_192), HmacSha2_384, DhGroup::Modp3072),
-        esp_proposal(AesCbc256, Some(HmacSha2_512_256), Some(DhGroup::Modp2048), Esn::No),
+        ike_proposal(
+            AesCbc256,
+            Some(HmacSha2_384_192),
+            HmacSha2_384,
+            DhGroup::Modp3072,
+        ),
+        esp_proposal(
+            AesCbc256,
+            Some(HmacSha2_512_256),
+            Some(DhGroup::Modp2048),
+            Esn::No,
+        ),
     );
 }
 
 #[test]
 fn life_cbc256_sha512_p256_esp_cbc128_sha256_pfs_p256() {
     whole_life(
-        ike_proposal(AesCbc256, Some(HmacSha2_512_256), HmacSha2_512, DhGroup::Ecp256),
-        esp_proposal(AesCbc128, Some(HmacSha2_256_128), Some(DhGroup::Ecp256), Esn::No),
+        ike_proposal(
+            AesCbc256,
+            Some(HmacSha2_512_256),
+            HmacSha2_512,
+            DhGroup::Ecp256,
+        ),
+        esp_proposal(
+            AesCbc128,
+            Some(HmacSha2_256_128),
+            Some(DhGroup::Ecp256),
+            Esn::No,
+        ),
     );
 }

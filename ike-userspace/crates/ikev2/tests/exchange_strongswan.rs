@@ -12,9 +12,7 @@ use std::path::PathBuf;
 
 use crypto_common::unhex;
 use ikev2::auth::{self, AuthInput, Credentials, Psk};
-use ikev2::codec::{
-    decode_chain, encrypted_parts, Identification, Message, Payload, PayloadBody,
-};
+use ikev2::codec::{decode_chain, encrypted_parts, Identification, Message, Payload, PayloadBody};
 use ikev2::config::Identity;
 use ikev2::crypto::{CipherSuite, DhGroup, EncrAlg, IkeSaKeys, IntegAlg, PrfAlg, Role};
 use ikev2::{Action, Endpoint, Timestamp};
@@ -107,7 +105,10 @@ fn check(name: &str, prf: PrfAlg, suite: CipherSuite) {
             id: &id,
         };
 
-        let ours = auth::sign(Psk::new(PSK).local(prf, &identity).unwrap().as_ref(), &input);
+        let ours = auth::sign(
+            Psk::new(PSK).local(prf, &identity).unwrap().as_ref(),
+            &input,
+        );
         assert_eq!(ours.unwrap(), captured, "{name}: {signer:?} AUTH");
         let verifier = Psk::new(PSK).peer(prf, &identity).unwrap();
         auth::verify(verifier.as_ref(), &input, &captured).unwrap();
@@ -139,14 +140,18 @@ fn responder_accepts_strongswan_ike_sa_init() {
         PrfAlg::HmacSha2_256,
         DhGroup::Curve25519,
     );
-    let esp = exchange_common::esp_proposal(EncrAlg::AesGcm16_256, None, None, ikev2::config::Esn::No);
+    let esp =
+        exchange_common::esp_proposal(EncrAlg::AesGcm16_256, None, None, ikev2::config::Esn::No);
     let config = exchange_common::config('b', ike, esp);
     let mut ep = Endpoint::new(
         Box::new(exchange_common::TestRng(3)),
         Box::new(exchange_common::CounterSpis(0x100)),
     );
     ep.add_responder_config(std::sync::Arc::new(config));
-    let (local, remote) = ("10.0.0.2:500".parse().unwrap(), "10.0.0.1:500".parse().unwrap());
+    let (local, remote) = (
+        "10.0.0.2:500".parse().unwrap(),
+        "10.0.0.1:500".parse().unwrap(),
+    );
 
     let actions = ep.handle_datagram(Timestamp::from_millis(0), &messages[0], local, remote);
     let [Action::Send { bytes, .. }] = &actions[..] else {

@@ -224,7 +224,7 @@ impl IkeSa {
         debug!(ike_sa = %self.id, peer = %self.remote, ?peer_id, "IKE SA established");
         self.state = State::Established;
         self.expire_at = None;
-        self.rekey_at = self.config.ike_rekey_after.map(|d| ctx.now.add(d));
+        self.rekey_at = self.config.ike_rekey_after.map(|d| ctx.now + d);
         self.peer_id = Some(peer_id.clone());
         ctx.actions.push(Action::IkeSaEstablished {
             ike_sa: self.id,

@@ -6,7 +6,7 @@ use tracing::debug;
 
 use super::{
     error_notify, find, ke_payload, nonce, nonce_payload, notifies, spi_from, wants_transport,
-    Command, Ctx, IkeSa, Pending, Reply, State, HALF_OPEN_TIMEOUT_MS,
+    Command, Ctx, IkeSa, Pending, Reply, State, HALF_OPEN_TIMEOUT,
 };
 use crate::action::{Action, IkeSaId};
 use crate::codec::{
@@ -581,7 +581,7 @@ impl IkeSa {
         new.children = std::mem::take(&mut self.children);
         new.peer_id = self.peer_id.clone();
         new.nat = self.nat;
-        new.rekey_at = self.config.ike_rekey_after.map(|d| ctx.now.add(d));
+        new.rekey_at = self.config.ike_rekey_after.map(|d| ctx.now + d);
         new.queue = self
             .queue
             .drain(..)
@@ -591,10 +591,7 @@ impl IkeSa {
         debug!(old = %self.id, new = %id, peer = %self.remote, "IKE SA rekeyed");
         self.state = State::Rekeyed;
         self.rekey_at = None;
-        self.expire_at = Some(
-            ctx.now
-                .add(std::time::Duration::from_millis(HALF_OPEN_TIMEOUT_MS)),
-        );
+        self.expire_at = Some(ctx.now + HALF_OPEN_TIMEOUT);
         ctx.actions.push(Action::IkeSaRekeyed {
             old: self.id,
             new: id,

@@ -8,7 +8,7 @@ use tracing::debug;
 
 use super::{
     error_notify, find, ke_payload, nonce, nonce_payload, notifies, notify_payload, Cached, Ctx,
-    IkeSa, InFlight, InitData, Pending, State, HALF_OPEN_TIMEOUT_MS,
+    IkeSa, InFlight, InitData, Pending, State, HALF_OPEN_TIMEOUT,
 };
 use crate::action::{DeleteReason, IkeSaId, NatStatus};
 use crate::codec::{
@@ -369,10 +369,7 @@ impl ResponderSetup<'_> {
         sa.keys = Some(keys);
         sa.nat = nat_status(&msg.payloads, spi_i, 0, self.local, self.remote);
         sa.next_in = 1;
-        sa.expire_at = Some(
-            ctx.now
-                .add(std::time::Duration::from_millis(HALF_OPEN_TIMEOUT_MS)),
-        );
+        sa.expire_at = Some(ctx.now + HALF_OPEN_TIMEOUT);
         sa.cached = Some(Cached {
             msg_id: 0,
             request: request.to_vec(),

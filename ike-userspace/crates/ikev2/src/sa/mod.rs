@@ -39,7 +39,7 @@ const NONCE_LEN: usize = 32;
 
 /// How long a responder waits for IKE_AUTH, and an old IKE SA for its
 /// Delete after a rekey, before giving up.
-const HALF_OPEN_TIMEOUT_MS: u64 = 30_000;
+const HALF_OPEN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// What the IKE SA's handlers need from the endpoint for one call.
 pub(crate) struct Ctx<'a> {
@@ -357,7 +357,7 @@ impl IkeSa {
             exchange,
             bytes,
             retransmits: 0,
-            next_at: ctx.now.add(self.config.retransmit.timeout(0)),
+            next_at: ctx.now + self.config.retransmit.timeout(0),
             pending,
         });
     }
@@ -546,7 +546,7 @@ impl IkeSa {
                 return;
             }
             flight.retransmits += 1;
-            flight.next_at = ctx.now.add(policy.timeout(flight.retransmits));
+            flight.next_at = ctx.now + policy.timeout(flight.retransmits);
             let bytes = flight.bytes.clone();
             debug!(ike_sa = %self.id, msg_id = flight.msg_id, "retransmitting");
             ctx.counters.retransmits += 1;

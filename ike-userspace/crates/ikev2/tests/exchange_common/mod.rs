@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use ikev2::auth::Psk;
 use ikev2::codec::{Message, NotifyType, PayloadBody};
-use ikev2::config::{ChildConfig, ChildLifetime, Esn, EspProposal, IkeConfig, IkeProposal, Identity, Mode};
+use ikev2::config::{
+    ChildConfig, ChildLifetime, Esn, EspProposal, Identity, IkeConfig, IkeProposal, Mode,
+};
 use ikev2::crypto::{DhGroup, EncrAlg, Error as CryptoError, IntegAlg, PrfAlg, Rng};
 use ikev2::ts::TsRange;
 use ikev2::{Action, ChildSa, Endpoint, IkeSaId, RetransmitPolicy, SpiAllocator, Timestamp};
@@ -47,7 +49,12 @@ pub fn addr_b() -> SocketAddr {
     "198.51.100.2:500".parse().unwrap()
 }
 
-pub fn ike_proposal(encr: EncrAlg, integ: Option<IntegAlg>, prf: PrfAlg, dh: DhGroup) -> IkeProposal {
+pub fn ike_proposal(
+    encr: EncrAlg,
+    integ: Option<IntegAlg>,
+    prf: PrfAlg,
+    dh: DhGroup,
+) -> IkeProposal {
     IkeProposal {
         encr: vec![encr],
         integ: integ.into_iter().collect(),
@@ -56,7 +63,12 @@ pub fn ike_proposal(encr: EncrAlg, integ: Option<IntegAlg>, prf: PrfAlg, dh: DhG
     }
 }
 
-pub fn esp_proposal(encr: EncrAlg, integ: Option<IntegAlg>, pfs: Option<DhGroup>, esn: Esn) -> EspProposal {
+pub fn esp_proposal(
+    encr: EncrAlg,
+    integ: Option<IntegAlg>,
+    pfs: Option<DhGroup>,
+    esn: Esn,
+) -> EspProposal {
     EspProposal {
         encr: vec![encr],
         integ: integ.into_iter().collect(),
@@ -135,10 +147,25 @@ impl Net {
     pub fn new(config_b: IkeConfig) -> Self {
         let mut b = Endpoint::new(Box::new(TestRng(0xb0b)), Box::new(CounterSpis(0xb000_0000)));
         b.add_responder_config(Arc::new(config_b));
-        let a = Endpoint::new(Box::new(TestRng(0xa11ce)), Box::new(CounterSpis(0xa000_0000)));
+        let a = Endpoint::new(
+            Box::new(TestRng(0xa11ce)),
+            Box::new(CounterSpis(0xa000_0000)),
+        );
         Self {
-            a: Side { ep: a, addr: addr_a(), events: vec![], sent: vec![], sent_at: vec![] },
-            b: Side { ep: b, addr: addr_b(), events: vec![], sent: vec![], sent_at: vec![] },
+            a: Side {
+                ep: a,
+                addr: addr_a(),
+                events: vec![],
+                sent: vec![],
+                sent_at: vec![],
+            },
+            b: Side {
+                ep: b,
+                addr: addr_b(),
+                events: vec![],
+                sent: vec![],
+                sent_at: vec![],
+            },
             now: Timestamp::from_millis(1_000),
             wire: vec![],
             blackhole: false,
@@ -159,7 +186,11 @@ impl Net {
     pub fn take(&mut self, from_a: bool, actions: Vec<Action>) {
         for action in actions {
             match action {
-                Action::Send { local, remote, bytes } => {
+                Action::Send {
+                    local,
+                    remote,
+                    bytes,
+                } => {
                     let side = if from_a { &mut self.a } else { &mut self.b };
                     assert_eq!(local, side.addr);
                     side.sent.push(bytes.clone());
@@ -239,7 +270,9 @@ impl Side {
         self.events
             .iter()
             .filter_map(|e| match e {
-                Action::DeleteChild { spi_in, spi_out, .. } => Some((*spi_in, *spi_out)),
+                Action::DeleteChild {
+                    spi_in, spi_out, ..
+                } => Some((*spi_in, *spi_out)),
                 _ => None,
             })
             .collect()
@@ -293,7 +326,10 @@ pub fn plain_notifies(bytes: &[u8]) -> Vec<NotifyType> {
 pub fn assert_mirrored(a: &ChildSa, b: &ChildSa) {
     assert_eq!(a.spi_in, b.spi_out);
     assert_eq!(a.spi_out, b.spi_in);
-    assert_eq!((a.encr, a.integ, a.esn, a.mode), (b.encr, b.integ, b.esn, b.mode));
+    assert_eq!(
+        (a.encr, a.integ, a.esn, a.mode),
+        (b.encr, b.integ, b.esn, b.mode)
+    );
     assert_eq!(a.keys_in.encr.as_bytes(), b.keys_out.encr.as_bytes());
     assert_eq!(a.keys_in.integ.as_bytes(), b.keys_out.integ.as_bytes());
     assert_eq!(a.keys_out.encr.as_bytes(), b.keys_in.encr.as_bytes());
