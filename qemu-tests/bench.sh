@@ -28,7 +28,7 @@ two_hosts_up
 xfrm_tunnel4 0x0102030405060708090a0b0c0d0e0f1011121314
 ip netns exec "$LEFT" ping -c 1 -W 2 "$RIGHT_INNER4" >/dev/null || fail "no path through XFRM"
 xfrm=$(throughput "$RIGHT_INNER4")
-esp_out=$(ip -n "$LEFT" -s xfrm state list spi 0x1001 | grep -o '[0-9]*(bytes)' | head -1 | tr -d '(bytes)')
+esp_out=$(ip -n "$LEFT" -s xfrm state list spi 0x1001 | grep -o '[0-9]\+(bytes)' | head -1 | tr -d '(bytes)')
 say "bench: Linux XFRM (AES-GCM-128): $xfrm Mbit/s ($esp_out bytes of ESP sent)"
 say "bench: XFRM / no IPsec: $(awk -v a="$xfrm" -v b="$plain" 'BEGIN { printf "%.2f", a / b }')"
 # TODO: measure rsec on the same path once the rsec link type and ESP data path exist (issue 4).
