@@ -29,3 +29,31 @@ unload_rsec() {
 	rmmod rsec
 	[ ! -d /sys/module/rsec ] || fail "rsec still present after rmmod"
 }
+
+# rsec_netlink_env: exports RSEC_KSRC, the kernel source tree that scripts/build-kernel
+# unpacked for the running kernel (cache/src/linux-source-<kernel version>-<Debian revision>),
+# whose tools/net/ynl drives the rsec family from its spec. In the VM $HOME is not the host's,
+# and the dpkg database is not there: the cache is RSEC_CACHE or root's, and the tree is found
+# by the running kernel's version.
+rsec_netlink_env() {
+	local tree
+	RSEC_KSRC=
+	for tree in "${RSEC_CACHE:-/root/.cache/rsec}/src/linux-source-$(uname -r)"-*; do
+		[ -f "$tree/tools/net/ynl/cli.py" ] && RSEC_KSRC=$tree
+	done
+	[ -n "$RSEC_KSRC" ] || fail "no kernel source tree with tools/net/ynl for $(uname -r)"
+	export RSEC_KSRC PYTHONDONTWRITEBYTECODE=1
+}
+
+# ynl ARGS...: the kernel's generic YNL client on Documentation/netlink/rsec.yaml.
+ynl() {
+	python3 "$RSEC_KSRC/tools/net/ynl/cli.py" --spec "$RSEC_TOP/Documentation/netlink/rsec.yaml" \
+		--schema "$RSEC_KSRC/Documentation/netlink/genetlink.yaml" "$@"
+}
+
+# rsec_nl_py NAME [ARGS...]: runs qemu-tests/netlink/NAME.py (which imports rsec_nl.py).
+rsec_nl_py() {
+	local name=$1
+	shift
+	python3 "$RSEC_TOP/qemu-tests/netlink/$name.py" "$@"
+}
