@@ -45,11 +45,11 @@ def ip(addr):
     return socket.inet_pton(family_, addr)
 
 
-def sa(spi, **changes):
+def sa(spi_, **changes):
     """A valid inbound ESP tunnel SA with AES-GCM-16, as sa-new attributes; `changes` (with
     underscores for dashes) replace or, when None, remove attributes."""
     attrs = {
-        "spi": spi,
+        "spi": spi_,
         "proto": 50,
         "dir": "in",
         "mode": "tunnel",
@@ -99,6 +99,7 @@ def expect_error(fam, op, attrs, err, msg=None, bad_attr=None, miss_type=None, d
 
 
 # Raw generic netlink, for reading replies byte for byte.
+NETLINK_GENERIC = 16
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 1, 4, 0x300
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 16, 3
@@ -106,20 +107,23 @@ CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 RSEC_CMD_SA_GET = 4
 
 
-def _attr(ty, payload):
+def attr(ty, payload):
     """One netlink attribute, padded."""
     data = struct.pack("HH", 4 + len(payload), ty) + payload
     return data + b"\0" * (-len(data) % 4)
 
 
-def _request(sock, family_id, cmd, flags, attrs=b"", seq=1):
-    """Sends a generic netlink request; returns every byte received until it completes."""
+def request(sock, family_id, cmd, flags, attrs=b"", seq=1, reads=None):
+    """Sends a generic netlink request; returns every byte received until it completes (and
+    appends each read's length to `reads`)."""
     body = struct.pack("BBH", cmd, 1, 0) + attrs
     sock.send(struct.pack("IHHII", 16 + len(body), family_id, NLM_F_REQUEST | flags, seq, 0) + body)
     received = b""
     while True:
         chunk = sock.recv(1 << 20)
         received += chunk
+        if reads is not None:
+            reads.append(len(chunk))
         off = 0
         while off < len(chunk):
             length, kind = struct.unpack_from("IH", chunk, off)
@@ -135,11 +139,11 @@ def _request(sock, family_id, cmd, flags, attrs=b"", seq=1):
             off += (length + 3) & ~3
 
 
-def raw_dump():
-    """The raw bytes of a full sa-get dump of this namespace."""
-    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_GENERIC)
+def raw_socket():
+    """A generic netlink socket and the rsec family's id."""
+    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
     sock.bind((0, 0))
-    reply = _request(sock, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0, _attr(CTRL_ATTR_FAMILY_NAME, b"rsec\0"))
+    reply = request(sock, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0, attr(CTRL_ATTR_FAMILY_NAME, b"rsec\0"))
     attrs, off = reply[20:], 0
     family_id = None
     while off < len(attrs):
@@ -148,4 +152,12 @@ def raw_dump():
             family_id = struct.unpack_from("H", attrs, off + 4)[0]
         off += (length + 3) & ~3
     check(family_id is not None, "raw socket resolved the rsec family")
-    return _request(sock, family_id, RSEC_CMD_SA_GET, NLM_F_DUMP, seq=2)
+    return sock, family_id
+
+
+def raw_dump():
+    """The raw bytes of a full sa-get dump of this namespace, and how many reads it took."""
+    sock, family_id = raw_socket()
+    reads = []
+    data = request(sock, family_id, RSEC_CMD_SA_GET, NLM_F_DUMP, seq=2, reads=reads)
+    return data, len(reads)
