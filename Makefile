@@ -13,7 +13,7 @@ KDIR ?= $(shell scripts/build-kernel $(KFLAG) --print-dir)
 LLVM_FLAG := $(if $(filter 1,$(DEBUG)),LLVM=1,)
 CARGO ?= cargo
 
-.PHONY: help kernel module bindings vm-test host-test test clean
+.PHONY: help kernel module bindings userspace vm-test host-test test clean
 
 help:
 	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
@@ -27,8 +27,12 @@ bindings:
 module: bindings
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(LLVM_FLAG) modules
 
-vm-test: module
+vm-test: module userspace
 	scripts/vm-test $(KFLAG) $(SCENARIO)
+
+# The userspace binaries the VM scenarios run (rsecctl, rsecd), in release mode.
+userspace:
+	cd ike-userspace && $(CARGO) build --release --bins --quiet
 
 host-test:
 	cd ike-userspace && $(CARGO) fmt --all --check
