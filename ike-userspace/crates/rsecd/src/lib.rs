@@ -4,5 +4,8 @@
 //! The binary (`src/main.rs`) is a thin shell around [`daemon::run`]; tests drive the same
 //! code in-process.
 
+pub mod backend;
 pub mod config;
+pub mod control;
+pub mod daemon;
 pub mod proposal;

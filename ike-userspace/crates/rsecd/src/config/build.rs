@@ -525,7 +525,7 @@ fn pick_secret(
     let mut best: Option<(u8, &Secret)> = None;
     for s in secrets {
         if let Some(n) = score(s) {
-            if best.is_none_or(|(b, _)| n > b) {
+            if !matches!(best, Some((b, _)) if n <= b) {
                 best = Some((n, s));
             }
         }
