@@ -119,3 +119,124 @@ time64_t rsec_helper_ktime_get_boottime_seconds(void)
 {
 	return ktime_get_boottime_seconds();
 }
+
+/* ---- Link type and packet path (device.rs, recv.rs, xmit.rs, pkt.rs) ---- */
+
+void *rsec_helper_netdev_priv(const struct net_device *dev)
+{
+	return netdev_priv(dev);
+}
+
+struct net *rsec_helper_dev_net(const struct net_device *dev)
+{
+	return dev_net(dev);
+}
+
+int rsec_helper_dev_ifindex(const struct net_device *dev)
+{
+	return dev->ifindex;
+}
+
+unsigned int rsec_helper_dev_mtu(const struct net_device *dev)
+{
+	return READ_ONCE(dev->mtu);
+}
+
+const struct net_device_ops *rsec_helper_dev_netdev_ops(const struct net_device *dev)
+{
+	return dev->netdev_ops;
+}
+
+void rsec_helper_dev_set_netdev_ops(struct net_device *dev, const struct net_device_ops *ops)
+{
+	dev->netdev_ops = ops;
+}
+
+void rsec_helper_dev_set_type_flags(struct net_device *dev, unsigned short type,
+				    unsigned int flags, unsigned long long priv_flags)
+{
+	dev->type = type;
+	dev->flags = flags;
+	dev->priv_flags |= priv_flags;
+}
+
+void rsec_helper_dev_set_mtu_range(struct net_device *dev, unsigned int mtu,
+				   unsigned int min_mtu, unsigned int max_mtu)
+{
+	dev->mtu = mtu;
+	dev->min_mtu = min_mtu;
+	dev->max_mtu = max_mtu;
+}
+
+void rsec_helper_dev_set_room(struct net_device *dev, unsigned short headroom,
+			      unsigned short tailroom)
+{
+	dev->needed_headroom = headroom;
+	dev->needed_tailroom = tailroom;
+}
+
+void rsec_helper_dev_set_lltx(struct net_device *dev)
+{
+	dev->lltx = true;
+}
+
+void rsec_helper_dev_set_needs_free_netdev(struct net_device *dev)
+{
+	dev->needs_free_netdev = true;
+}
+
+void rsec_helper_dev_set_pcpu_stat_tstats(struct net_device *dev)
+{
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+}
+
+void rsec_helper_dev_sw_netstats_rx_add(struct net_device *dev, unsigned int len)
+{
+	dev_sw_netstats_rx_add(dev, len);
+}
+
+void rsec_helper_dev_sw_netstats_tx_add(struct net_device *dev, unsigned int packets,
+					unsigned int len)
+{
+	dev_sw_netstats_tx_add(dev, packets, len);
+}
+
+void rsec_helper_kfree_skb(struct sk_buff *skb)
+{
+	kfree_skb(skb);
+}
+
+unsigned int rsec_helper_skb_headlen(const struct sk_buff *skb)
+{
+	return skb_headlen(skb);
+}
+
+bool rsec_helper_pskb_may_pull(struct sk_buff *skb, unsigned int len)
+{
+	return pskb_may_pull(skb, len);
+}
+
+unsigned char *rsec_helper_skb_data(const struct sk_buff *skb)
+{
+	return skb->data;
+}
+
+unsigned char *rsec_helper_skb_network_header(const struct sk_buff *skb)
+{
+	return skb_network_header(skb);
+}
+
+struct net_device *rsec_helper_skb_dev(const struct sk_buff *skb)
+{
+	return skb->dev;
+}
+
+void rsec_helper_consume_skb(struct sk_buff *skb)
+{
+	consume_skb(skb);
+}
+
+const char *rsec_helper_dev_name(const struct net_device *dev)
+{
+	return dev->name;
+}

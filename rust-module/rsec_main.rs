@@ -13,12 +13,16 @@ use kernel::str::CStr;
 #[allow(unreachable_pub, dead_code)]
 mod abi;
 mod bindings;
+mod device;
 mod genl;
 mod kfuncs;
 mod netns;
+mod pkt;
+mod recv;
 #[allow(unreachable_pub, dead_code)]
 mod sa;
 mod sadb;
+mod xmit;
 
 /// The module's version, logged at load.
 const VERSION: &str = "0.1.0";
@@ -31,7 +35,13 @@ module! {
     license: "GPL",
 }
 
-struct Rsec;
+/// What module init registered beyond the SA database and the netlink family, in the order
+/// exit must undo it: the ESP hook first (no packet enters after it), then the link type
+/// (which deletes every rsec device).
+struct Rsec {
+    hook: Option<recv::EspHook>,
+    link: Option<device::LinkType>,
+}
 
 /// The release string of the running kernel, as `uname -r` prints it.
 fn kernel_release() -> &'static CStr {
@@ -47,15 +57,31 @@ impl kernel::Module for Rsec {
             netns::PERNET.unregister();
             return Err(e);
         }
+        let registered = device::LinkType::register()
+            .and_then(|link| Ok((link, recv::EspHook::register()?)));
+        let (link, hook) = match registered {
+            Ok(both) => both,
+            Err(e) => {
+                genl::FAMILY.unregister();
+                netns::PERNET.unregister();
+                return Err(e);
+            }
+        };
         pr_info!("rsec {} loaded on Linux {}\n", VERSION, kernel_release());
-        Ok(Rsec)
+        Ok(Rsec {
+            hook: Some(hook),
+            link: Some(link),
+        })
     }
 }
 
 impl Drop for Rsec {
-    /// Unregisters the family first (no request runs after that), then the namespaces' data,
-    /// which deletes every SA and wipes its keys.
+    /// Removes the ESP hook and the devices first (no packet runs after that), then the family
+    /// (no request runs after that), then the namespaces' data, which deletes every SA and
+    /// wipes its keys.
     fn drop(&mut self) {
+        drop(self.hook.take());
+        drop(self.link.take());
         genl::FAMILY.unregister();
         netns::PERNET.unregister();
         pr_info!("rsec {} unloaded\n", VERSION);

@@ -45,3 +45,52 @@ unsigned int rsec_helper_skb_len(const struct sk_buff *skb);
 
 /* Time. */
 time64_t rsec_helper_ktime_get_boottime_seconds(void);
+
+/* ---- Link type and packet path (device.rs, recv.rs, xmit.rs, pkt.rs) ---- */
+#include <linux/if_arp.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/route.h>
+#include <net/rtnetlink.h>
+#include <net/xfrm.h>
+
+const u32 RUST_CONST_HELPER_RSEC_ARPHRD_NONE = ARPHRD_NONE;
+const u32 RUST_CONST_HELPER_RSEC_IFF_POINTOPOINT = IFF_POINTOPOINT;
+const u32 RUST_CONST_HELPER_RSEC_IFF_NOARP = IFF_NOARP;
+const u32 RUST_CONST_HELPER_RSEC_IFF_NO_QUEUE = IFF_NO_QUEUE;
+const int RUST_CONST_HELPER_RSEC_IPPROTO_ESP = IPPROTO_ESP;
+
+/* net_device fields and inlines. */
+void *rsec_helper_netdev_priv(const struct net_device *dev);
+struct net *rsec_helper_dev_net(const struct net_device *dev);
+int rsec_helper_dev_ifindex(const struct net_device *dev);
+unsigned int rsec_helper_dev_mtu(const struct net_device *dev);
+const struct net_device_ops *rsec_helper_dev_netdev_ops(const struct net_device *dev);
+void rsec_helper_dev_set_netdev_ops(struct net_device *dev, const struct net_device_ops *ops);
+void rsec_helper_dev_set_type_flags(struct net_device *dev, unsigned short type,
+				    unsigned int flags, unsigned long long priv_flags);
+void rsec_helper_dev_set_mtu_range(struct net_device *dev, unsigned int mtu,
+				   unsigned int min_mtu, unsigned int max_mtu);
+void rsec_helper_dev_set_room(struct net_device *dev, unsigned short headroom,
+			      unsigned short tailroom);
+void rsec_helper_dev_set_lltx(struct net_device *dev);
+void rsec_helper_dev_set_needs_free_netdev(struct net_device *dev);
+void rsec_helper_dev_set_pcpu_stat_tstats(struct net_device *dev);
+void rsec_helper_dev_sw_netstats_rx_add(struct net_device *dev, unsigned int len);
+void rsec_helper_dev_sw_netstats_tx_add(struct net_device *dev, unsigned int packets,
+					unsigned int len);
+
+/* skbs (pkt.rs). */
+void rsec_helper_kfree_skb(struct sk_buff *skb);
+unsigned int rsec_helper_skb_headlen(const struct sk_buff *skb);
+bool rsec_helper_pskb_may_pull(struct sk_buff *skb, unsigned int len);
+unsigned char *rsec_helper_skb_data(const struct sk_buff *skb);
+unsigned char *rsec_helper_skb_network_header(const struct sk_buff *skb);
+struct net_device *rsec_helper_skb_dev(const struct sk_buff *skb);
+void rsec_helper_consume_skb(struct sk_buff *skb);
+const char *rsec_helper_dev_name(const struct net_device *dev);
