@@ -12,3 +12,9 @@ pub(crate) mod replay;
 
 #[cfg(test)]
 mod replay_tests;
+
+#[path = "../../esp.rs"]
+pub(crate) mod esp;
+
+#[cfg(test)]
+mod esp_tests;
