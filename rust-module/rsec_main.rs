@@ -9,6 +9,15 @@ use kernel::prelude::*;
 use kernel::str::CStr;
 
 mod bindings;
+// The ESP transforms; the packet path (next) uses the rest of their API.
+#[allow(dead_code)]
+mod crypto;
+#[allow(dead_code)]
+mod esp;
+mod esp_vectors;
+mod selftest;
+#[allow(dead_code)]
+mod skb;
 
 /// The module's version, logged at load.
 const VERSION: &str = "0.1.0";
@@ -32,6 +41,11 @@ fn kernel_release() -> &'static CStr {
 
 impl kernel::Module for Rsec {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        // SAFETY: reads a module parameter, set before init runs.
+        if unsafe { bindings::rsec_helper_param_selftest() } {
+            selftest::run()?;
+        }
+
         pr_info!("rsec {} loaded on Linux {}\n", VERSION, kernel_release());
         Ok(Rsec)
     }
