@@ -13,15 +13,26 @@ use kernel::str::CStr;
 #[allow(unreachable_pub, dead_code)]
 mod abi;
 mod bindings;
+// The ESP transforms (esp-transform branch).
+#[allow(dead_code)]
+mod crypto;
 mod device;
+#[allow(dead_code)]
+mod esp;
+mod esp_vectors;
 mod genl;
 mod kfuncs;
 mod netns;
 mod pkt;
 mod recv;
+#[allow(dead_code)]
+mod replay;
 #[allow(unreachable_pub, dead_code)]
 mod sa;
 mod sadb;
+mod selftest;
+#[allow(dead_code)]
+mod skb;
 mod xmit;
 
 /// The module's version, logged at load.
@@ -52,6 +63,11 @@ fn kernel_release() -> &'static CStr {
 
 impl kernel::Module for Rsec {
     fn init(module: &'static ThisModule) -> Result<Self> {
+        // SAFETY: reads a module parameter, set before init runs.
+        if unsafe { bindings::rsec_helper_param_selftest() } {
+            selftest::run()?;
+        }
+
         netns::PERNET.register()?;
         if let Err(e) = genl::FAMILY.register(module) {
             netns::PERNET.unregister();
@@ -67,6 +83,7 @@ impl kernel::Module for Rsec {
                 return Err(e);
             }
         };
+
         pr_info!("rsec {} loaded on Linux {}\n", VERSION, kernel_release());
         Ok(Rsec {
             hook: Some(hook),
