@@ -22,10 +22,12 @@ use kernel::types::Opaque;
 /// The link kind iproute2 names.
 const KIND: &core::ffi::CStr = c"rsec";
 
-/// The default MTU: room for ESP with the largest overhead rsec offers under an outer IPv4
-/// header on a 1500-byte path, WireGuard's figure. Larger overheads (CBC+HMAC under IPv6) are
-/// caught per packet and answered with ICMP fragmentation-needed / packet-too-big.
-pub(crate) const DEFAULT_MTU: u32 = 1420;
+/// The default MTU: 1500 less the largest overhead rsec adds (outer IPv6, AES-CBC with
+/// HMAC-SHA-512: 40 + 8 + 16 + up to 17 of padding and trailer + 32), rounded down to 1380,
+/// so a 1500-byte path carries every algorithm in both families without fragmentation.
+/// Packets larger than what the path fits are answered with ICMP fragmentation-needed /
+/// packet-too-big.
+pub(crate) const DEFAULT_MTU: u32 = 1380;
 
 /// The smallest MTU: IPv4's minimum datagram (RFC 791).
 const MIN_MTU: u32 = 68;

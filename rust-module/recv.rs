@@ -12,13 +12,18 @@
 
 use crate::abi;
 use crate::bindings;
-use crate::device::KernelStatic;
+use crate::crypto::{Completion, EspResult};
+use crate::device::{DevDrop, Device, KernelStatic};
+use crate::esp::{self, DropReason};
+use crate::flow::Flow;
+use crate::kfuncs::rcu::RcuGuard;
 use crate::kfuncs::Net;
-use crate::pkt::Packet;
-use crate::sa::{Addr, SaKey};
-use crate::sadb::Sa;
+use crate::pkt::{Packet, ETH_P_IP, ETH_P_IPV6};
+use crate::sa::{Addr, Family, SaKey};
+use crate::sadb::{Counters, Sa};
+use crate::skb::SkBuff;
 use core::ffi::c_int;
-use core::sync::atomic::Ordering;
+use core::sync::atomic::{AtomicU64, Ordering};
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
@@ -51,11 +56,233 @@ impl Outer {
 /// SPI and sequence number.
 const ESP_HDR_LEN: usize = 8;
 
-/// Processes an ESP packet for the inbound SA `sa`: consumes it.
-fn receive(_outer: Outer, pkt: Packet, sa: Arc<Sa>) {
-    // Decryption lands with the ESP transforms; until then an SA's packets are dropped.
-    sa.counters.drop_malformed.fetch_add(1, Ordering::Relaxed);
-    drop(pkt);
+/// What the receive path keeps in `skb->cb` across an asynchronous decryption.
+#[derive(Clone, Copy)]
+#[repr(C)]
+struct RxCb {
+    /// The full sequence number the replay check inferred.
+    seq: u64,
+    /// The outer TOS / Traffic Class, for ECN decapsulation.
+    outer_tos: u8,
+}
+
+/// A drop on the receive path: the device counter and, when the SA is to blame, its own.
+type RxDrop = (DevDrop, Option<fn(&Counters) -> &AtomicU64>);
+
+/// Processes an ESP packet (data at the ESP header) for the inbound SA `sa`: the replay
+/// check (before decryption, without side effects), then decryption, whose completion
+/// ([`decrypt_done`]) does the rest. Consumes the packet.
+fn receive(outer: Outer, mut pkt: Packet, sa: Arc<Sa>) {
+    let Some(hdr) = pkt.head::<ESP_HDR_LEN>() else {
+        return;
+    };
+    let seq_low = u32::from_be_bytes([hdr[4], hdr[5], hdr[6], hdr[7]]);
+
+    let seq = match check_replay(&sa, seq_low) {
+        Ok(seq) => seq,
+        Err(why) => {
+            count_rx_drop(&pkt, &sa, why);
+            return;
+        }
+    };
+
+    let outer_tos = match outer {
+        Outer::V4 => pkt.network_bytes::<2>(0)[1],
+        Outer::V6 => {
+            let b = pkt.network_bytes::<2>(0);
+            (b[0] << 4) | (b[1] >> 4)
+        }
+    };
+    pkt.cb_store(RxCb { seq, outer_tos });
+
+    let xf = sa.dp.xf.clone();
+    let cookie = Arc::into_raw(sa) as usize;
+    match xf.decrypt_skb(pkt.into_skbuff(), seq, decrypt_done, cookie) {
+        Completion::Done(skb, result) => decrypt_done(skb, result, cookie),
+        Completion::Pending => {}
+    }
+}
+
+/// Anti-replay check (RFC 4303 section 3.4.3): no side effects; the window moves only in
+/// [`advance_replay`], after the ICV passed.
+fn check_replay(sa: &Sa, seq_low: u32) -> Result<u64, RxDrop> {
+    sa.dp
+        .replay_check(seq_low)
+        .map_err(|_| (DevDrop::RxReplay, Some(replay_counter as _)))
+}
+
+fn replay_counter(c: &Counters) -> &AtomicU64 {
+    &c.drop_replay
+}
+
+fn auth_counter(c: &Counters) -> &AtomicU64 {
+    &c.drop_auth
+}
+
+fn padding_counter(c: &Counters) -> &AtomicU64 {
+    &c.drop_padding
+}
+
+fn selector_counter(c: &Counters) -> &AtomicU64 {
+    &c.drop_selector
+}
+
+fn malformed_counter(c: &Counters) -> &AtomicU64 {
+    &c.drop_malformed
+}
+
+/// Completion of the decryption, synchronous or from the crypto layer: the SA reference in
+/// `cookie` comes back here exactly once.
+fn decrypt_done(skb: SkBuff, result: EspResult, cookie: usize) {
+    // SAFETY: `cookie` is the `Arc::into_raw` of `receive`; the transform calls us once.
+    let sa = unsafe { Arc::from_raw(cookie as *const Sa) };
+    let mut pkt = Packet::from_skbuff(skb);
+    let cb: RxCb = pkt.cb_load();
+
+    match after_decrypt(&mut pkt, &sa, result, cb) {
+        Ok(Some(flow)) => deliver(pkt, &sa, flow.ip_len),
+        Ok(None) => pkt.consume(),
+        Err(why) => count_rx_drop(&pkt, &sa, why),
+    }
+}
+
+/// The steps between decryption and delivery; `Ok(None)` for a dummy packet (RFC 4303
+/// section 2.6), which is discarded without counting an error.
+fn after_decrypt(
+    pkt: &mut Packet,
+    sa: &Sa,
+    result: EspResult,
+    cb: RxCb,
+) -> Result<Option<Flow>, RxDrop> {
+    let next_header = match result {
+        Ok(outcome) => outcome.next_header,
+        Err(DropReason::DummyPacket) => return Ok(None),
+        Err(why) => return Err(decrypt_drop(why)),
+    };
+
+    advance_replay(sa, cb.seq)?;
+
+    let flow = inner_header(pkt, next_header)?;
+
+    decap_ecn(pkt, &flow, cb.outer_tos)?;
+
+    check_selectors(sa, &flow)?;
+
+    Ok(Some(flow))
+}
+
+/// How a failed decryption is counted.
+fn decrypt_drop(why: DropReason) -> RxDrop {
+    match why {
+        DropReason::IcvMismatch => (DevDrop::RxIcv, Some(auth_counter as _)),
+        DropReason::BadPadLength | DropReason::BadPadding => {
+            (DevDrop::RxPadding, Some(padding_counter as _))
+        }
+        DropReason::NoMemory | DropReason::Kernel(_) => (DevDrop::RxDecrypt, None),
+        _ => (DevDrop::RxMalformed, Some(malformed_counter as _)),
+    }
+}
+
+/// Moves the replay window now that the ICV passed; a copy of the packet that got there
+/// first makes this one a replay after all. The SA's `seq` shows the window's top.
+fn advance_replay(sa: &Sa, seq: u64) -> Result<(), RxDrop> {
+    let top = sa
+        .dp
+        .replay_accept(seq)
+        .map_err(|_| (DevDrop::RxReplay, Some(replay_counter as _)))?;
+    sa.seq.fetch_max(top, Ordering::Relaxed);
+    Ok(())
+}
+
+/// The inner packet's header: of the family Next Header names (RFC 4303 section 2.6),
+/// whole, and no longer than the packet; bytes after its length (TFC padding, RFC 4303
+/// section 2.7) are trimmed.
+fn inner_header(pkt: &mut Packet, next_header: u8) -> Result<Flow, RxDrop> {
+    let malformed = (DevDrop::RxMalformed, Some(malformed_counter as _));
+    let family = esp::tunnel_inner_family(next_header).map_err(|_| malformed)?;
+    let first = pkt.head::<1>().ok_or(malformed)?;
+    let needed = Flow::needed(&first).map_err(|_| malformed)?;
+    pkt.may_pull(needed.min(pkt.len()));
+    let flow = Flow::parse(pkt.linear()).map_err(|_| malformed)?;
+
+    let same_family = matches!(
+        (family, flow.src.family()),
+        (esp::Family::V4, Family::V4) | (esp::Family::V6, Family::V6)
+    );
+    if !same_family || flow.ip_len > pkt.len() {
+        return Err(malformed);
+    }
+    if flow.ip_len < pkt.len() && !pkt.trim(flow.ip_len) {
+        return Err(malformed);
+    }
+    Ok(flow)
+}
+
+/// ECN at decapsulation (RFC 6040 section 4.2, RFC 4301 section 5.1.2.1): the inner DSCP
+/// stays; outer CE reaches the inner header; outer CE on a Not-ECT inner packet is a drop.
+fn decap_ecn(pkt: &mut Packet, flow: &Flow, outer_tos: u8) -> Result<(), RxDrop> {
+    let d = esp::decap_tos(outer_tos, flow.tos)
+        .map_err(|_| (DevDrop::RxMalformed, Some(malformed_counter as _)))?;
+    if d.tos != flow.tos {
+        pkt.set_dsfield(flow.src.family() == Family::V6, d.tos);
+    }
+    Ok(())
+}
+
+/// The decrypted packet must be inside the SA's selectors (RFC 4301 section 5.2, step 4).
+fn check_selectors(sa: &Sa, flow: &Flow) -> Result<(), RxDrop> {
+    if flow.matches_any(&sa.params.selectors) {
+        return Ok(());
+    }
+    Err((DevDrop::RxSelector, Some(selector_counter as _)))
+}
+
+/// The SA's rsec device, in the namespace the packet arrived in.
+fn sa_device<'g>(pkt: &Packet, sa: &Sa, _rcu: &'g RcuGuard) -> Option<&'g Device> {
+    // SAFETY: the packet's input device lives at least while we are in the RCU read-side
+    // section `_rcu` (devices are freed a grace period after unregistering).
+    let net = unsafe { bindings::rsec_helper_dev_net(pkt.dev()) };
+    // SAFETY: `net` is alive (its device is); we are in a read-side section.
+    let dev = unsafe { bindings::dev_get_by_index_rcu(net, sa.params.ifindex as i32) };
+    if dev.is_null() {
+        return None;
+    }
+    // SAFETY: found under RCU, valid for the section `_rcu`.
+    unsafe { Device::from_raw(dev) }
+}
+
+/// Counts a drop on the SA and its device; the packet is freed by the caller's drop.
+fn count_rx_drop(pkt: &Packet, sa: &Sa, (why, counter): RxDrop) {
+    if let Some(counter) = counter {
+        counter(&sa.counters).fetch_add(1, Ordering::Relaxed);
+    }
+    let rcu = RcuGuard::new();
+    if let Some(dev) = sa_device(pkt, sa, &rcu) {
+        dev.count_drop(why);
+    }
+}
+
+/// Delivers the inner packet through the SA's rsec device (`netif_rx`), as if it had
+/// arrived there.
+fn deliver(mut pkt: Packet, sa: &Sa, len: usize) {
+    let rcu = RcuGuard::new();
+    let Some(dev) = sa_device(&pkt, sa, &rcu) else {
+        return;
+    };
+
+    let v6 = pkt.head::<1>().is_some_and(|b| b[0] >> 4 == 6);
+    pkt.scrub();
+    pkt.set_dev(dev.as_ptr());
+    pkt.set_network_here(if v6 { ETH_P_IPV6 } else { ETH_P_IP }, true);
+    pkt.set_pkt_type_host();
+    pkt.clear_cb();
+
+    sa.counters.packets.fetch_add(1, Ordering::Relaxed);
+    sa.counters.bytes.fetch_add(len as u64, Ordering::Relaxed);
+    dev.count_rx(len as u32);
+
+    // SAFETY: a complete inner packet of our device; netif_rx takes it over.
+    unsafe { bindings::netif_rx(pkt.into_raw()) };
 }
 
 /// ESP handler of both families: the packet's data is at the ESP header.

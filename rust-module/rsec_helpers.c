@@ -358,3 +358,148 @@ const char *rsec_helper_dev_name(const struct net_device *dev)
 {
 	return dev->name;
 }
+
+void rsec_helper_rcu_assign_pointer(void **slot, void *p)
+{
+	rcu_assign_pointer(*(void __rcu **)slot, p);
+}
+
+void *rsec_helper_rcu_dereference(void **slot)
+{
+	return rcu_dereference(*(void __rcu **)slot);
+}
+
+void *rsec_helper_skb_cb(struct sk_buff *skb)
+{
+	return skb->cb;
+}
+
+struct sock *rsec_helper_skb_sk(const struct sk_buff *skb)
+{
+	return skb->sk;
+}
+
+void rsec_helper_skb_set_dev(struct sk_buff *skb, struct net_device *dev)
+{
+	skb->dev = dev;
+}
+
+void rsec_helper_skb_set_protocol(struct sk_buff *skb, __be16 protocol)
+{
+	skb->protocol = protocol;
+}
+
+void rsec_helper_skb_reset_network_header(struct sk_buff *skb)
+{
+	skb_reset_network_header(skb);
+}
+
+void rsec_helper_skb_reset_mac_header(struct sk_buff *skb)
+{
+	skb_reset_mac_header(skb);
+}
+
+void rsec_helper_skb_set_pkt_type_host(struct sk_buff *skb)
+{
+	skb->pkt_type = PACKET_HOST;
+}
+
+void rsec_helper_skb_dst_drop(struct sk_buff *skb)
+{
+	skb_dst_drop(skb);
+}
+
+void rsec_helper_skb_dst_set(struct sk_buff *skb, struct dst_entry *dst)
+{
+	skb_dst_set(skb, dst);
+}
+
+int rsec_helper_skb_cow_head(struct sk_buff *skb, unsigned int headroom)
+{
+	return skb_cow_head(skb, headroom);
+}
+
+/* ip_route_output_key over a flow of ESP from saddr to daddr; an ERR_PTR on failure. */
+struct dst_entry *rsec_helper_route_output4(struct net *net, __be32 saddr, __be32 daddr)
+{
+	struct flowi4 fl = { .saddr = saddr, .daddr = daddr, .flowi4_proto = IPPROTO_ESP };
+	struct rtable *rt = ip_route_output_key(net, &fl);
+
+	return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+}
+
+/* ip6_route_output over a flow of ESP from saddr to daddr; an ERR_PTR on failure. */
+struct dst_entry *rsec_helper_route_output6(struct net *net, const struct in6_addr *saddr,
+					    const struct in6_addr *daddr)
+{
+	struct flowi6 fl = { .saddr = *saddr, .daddr = *daddr, .flowi6_proto = IPPROTO_ESP };
+	struct dst_entry *dst = ip6_route_output(net, NULL, &fl);
+	int err = dst->error;
+
+	if (err) {
+		dst_release(dst);
+		return ERR_PTR(err);
+	}
+	return dst;
+}
+
+unsigned int rsec_helper_dst_mtu(const struct dst_entry *dst)
+{
+	return dst_mtu(dst);
+}
+
+struct net_device *rsec_helper_dst_dev(const struct dst_entry *dst)
+{
+	return dst->dev;
+}
+
+unsigned int rsec_helper_ll_reserved_space(const struct net_device *dev)
+{
+	return LL_RESERVED_SPACE(dev);
+}
+
+void rsec_helper_ip_select_ident(struct net *net, struct sk_buff *skb)
+{
+	ip_select_ident(net, skb, NULL);
+}
+
+void rsec_helper_icmp_frag_needed(struct sk_buff *skb, unsigned int mtu)
+{
+	icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+}
+
+void rsec_helper_icmpv6_pkt_too_big(struct sk_buff *skb, unsigned int mtu)
+{
+	icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+}
+
+void rsec_helper_ipv4_change_dsfield(void *iph, u8 mask, u8 value)
+{
+	ipv4_change_dsfield(iph, mask, value);
+}
+
+void rsec_helper_ipv6_change_dsfield(void *ipv6h, u8 mask, u8 value)
+{
+	ipv6_change_dsfield(ipv6h, mask, value);
+}
+
+struct sk_buff *rsec_helper_genlmsg_new_atomic(size_t payload)
+{
+	return genlmsg_new(payload, GFP_ATOMIC);
+}
+
+void *rsec_helper_genlmsg_put_event(struct sk_buff *skb, const struct genl_family *family, u8 cmd)
+{
+	return genlmsg_put(skb, 0, 0, family, 0, cmd);
+}
+
+int rsec_helper_genlmsg_multicast_netns(const struct genl_family *family, struct net *net,
+					struct sk_buff *skb, unsigned int group)
+{
+	return genlmsg_multicast_netns(family, net, skb, 0, group, GFP_ATOMIC);
+}
+
+struct dst_entry *rsec_helper_skb_dst(const struct sk_buff *skb)
+{
+	return skb_dst(skb);
+}

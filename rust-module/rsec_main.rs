@@ -20,9 +20,13 @@ mod device;
 #[allow(dead_code)]
 mod esp;
 mod esp_vectors;
+mod events;
+#[allow(unreachable_pub, dead_code)]
+mod flow;
 mod genl;
 mod kfuncs;
 mod netns;
+mod outbound;
 mod pkt;
 mod recv;
 #[allow(dead_code)]
@@ -30,6 +34,7 @@ mod replay;
 #[allow(unreachable_pub, dead_code)]
 mod sa;
 mod sadb;
+mod sastate;
 mod selftest;
 #[allow(dead_code)]
 mod skb;

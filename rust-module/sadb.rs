@@ -16,9 +16,11 @@
 use crate::abi;
 use crate::kfuncs::rcu::{NewEntry, RcuGuard, RcuHashTable, Retired, TableWriter};
 use crate::kfuncs::{boottime_seconds, random_u32};
+use crate::outbound::OutboundIndex;
 use crate::sa::{
     choose_spi, errno, BadAttr, Filter, KeyMaterial, KeyRefs, SaError, SaKey, SaParams, SpiAlloc,
 };
+use crate::sastate::DataPath;
 use core::pin::Pin;
 use core::sync::atomic::{AtomicU64, Ordering};
 use kernel::alloc::{flags::GFP_KERNEL, KBox};
@@ -69,6 +71,8 @@ pub(crate) struct Sa {
     pub(crate) seq: AtomicU64,
     /// Statistics.
     pub(crate) counters: Counters,
+    /// The packet path's state: keyed transform, replay window (`sastate.rs`).
+    pub(crate) dp: DataPath,
     // TODO: lifetimes are stored but not enforced: the data path will count bytes and packets
     // against `params.soft`/`params.hard`, a timer will check seconds, and both will send
     // SA_EXPIRE on the events group (and delete the SA at the hard limit).
@@ -128,6 +132,9 @@ pub(crate) struct Sadb {
     table: RcuHashTable<Entry>,
     seed: u32,
     next_id: AtomicU64,
+    /// Outbound SAs by device and selector, for the transmit path (`outbound.rs`); rebuilt
+    /// under `inner` after every change.
+    pub(crate) outbound: OutboundIndex,
     #[pin]
     inner: Mutex<Inner>,
 }
@@ -148,6 +155,7 @@ impl Sadb {
                 table,
                 seed: random_u32(),
                 next_id: AtomicU64::new(1),
+                outbound: OutboundIndex::new(),
                 inner <- new_mutex!(inner, "rsec_sadb"),
             }),
             GFP_KERNEL,
@@ -218,6 +226,7 @@ impl Sadb {
     pub(crate) fn add(&self, params: &SaParams, keys: KeyRefs<'_>) -> Result<(), SaError> {
         let mut material = KBox::new(KeyMaterial::new(), GFP_KERNEL).map_err(|_| NOMEM)?;
         material.fill(keys);
+        let dp = DataPath::new(params, keys)?;
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let sa = Sa {
             id,
@@ -226,6 +235,7 @@ impl Sadb {
             created: boottime_seconds(),
             seq: AtomicU64::new(0),
             counters: Counters::default(),
+            dp,
         };
         let sa = Arc::new(sa, GFP_KERNEL).map_err(|_| NOMEM)?;
         let node = RBTreeNode::new(id, sa.clone(), GFP_KERNEL).map_err(|_| NOMEM)?;
@@ -276,6 +286,9 @@ impl Sadb {
             .insert(&mut inner.writer, hash, entry)
             .map_err(|_| NOMEM)?;
         inner.all.insert(node);
+        let replaced = self.outbound.rebuild(&inner.all);
+        drop(inner);
+        drop(replaced);
         Ok(())
     }
 
@@ -298,6 +311,9 @@ impl Sadb {
             if let Some(id) = id {
                 inner.all.remove(&id);
             }
+            let replaced = self.outbound.rebuild(&inner.all);
+            drop(inner);
+            drop(replaced);
             found
         };
         drop(retired);
@@ -320,6 +336,9 @@ impl Sadb {
             };
             self.table.remove_all(writer, selected, &mut retired);
             remove_matching(all, filter);
+            let replaced = self.outbound.rebuild(all);
+            drop(inner);
+            drop(replaced);
         }
         let n = retired.len();
         drop(retired);

@@ -25,7 +25,7 @@ ip -n "$RIGHT" link add rsec0 type rsec
 ip -n "$LEFT" link add rsec1 type rsec
 [ "$(field "$LEFT" rsec0 .linkinfo.info_kind)" = rsec ] || fail "kind is not rsec"
 [ "$(field "$LEFT" rsec0 .link_type)" = none ] || fail "link type is not none (ARPHRD_NONE)"
-[ "$(field "$LEFT" rsec0 .mtu)" = 1420 ] || fail "default MTU $(field "$LEFT" rsec0 .mtu)"
+[ "$(field "$LEFT" rsec0 .mtu)" = 1380 ] || fail "default MTU $(field "$LEFT" rsec0 .mtu)"
 flags=$(field "$LEFT" rsec0 '.flags | join(",")')
 case ",$flags," in *,POINTOPOINT,*NOARP,* | *,NOARP,*POINTOPOINT,*) ;; *) fail "flags $flags" ;; esac
 ip link show rsec0 2>/dev/null && fail "rsec0 visible in the initial namespace"
@@ -37,7 +37,7 @@ ip -n "$LEFT" link set rsec0 mtu 1300
 [ "$(field "$LEFT" rsec0 .mtu)" = 1300 ] || fail "MTU not changed to 1300"
 ip -n "$LEFT" link set rsec0 mtu 67 2>/dev/null && fail "MTU 67 accepted"
 ip -n "$LEFT" link set rsec0 mtu 65535 2>/dev/null && fail "MTU 65535 accepted"
-[ "$(field "$RIGHT" rsec0 .mtu)" = 1420 ] || fail "the other namespace's device changed"
+[ "$(field "$RIGHT" rsec0 .mtu)" = 1380 ] || fail "the other namespace's device changed"
 
 step "addresses and a route into the device; with no SA the packet is dropped and counted"
 ip -n "$LEFT" addr add 10.99.0.1/32 dev rsec0

@@ -139,3 +139,39 @@ unsigned char *rsec_helper_skb_data(const struct sk_buff *skb);
 unsigned char *rsec_helper_skb_network_header(const struct sk_buff *skb);
 struct net_device *rsec_helper_skb_dev(const struct sk_buff *skb);
 const char *rsec_helper_dev_name(const struct net_device *dev);
+
+/* RCU-published pointers (outbound.rs). */
+void rsec_helper_rcu_assign_pointer(void **slot, void *p);
+void *rsec_helper_rcu_dereference(void **slot);
+
+/* Packet path (xmit.rs, recv.rs). */
+#include <net/dsfield.h>
+#include <net/dst.h>
+void *rsec_helper_skb_cb(struct sk_buff *skb);
+struct sock *rsec_helper_skb_sk(const struct sk_buff *skb);
+void rsec_helper_skb_set_dev(struct sk_buff *skb, struct net_device *dev);
+void rsec_helper_skb_set_protocol(struct sk_buff *skb, __be16 protocol);
+void rsec_helper_skb_reset_network_header(struct sk_buff *skb);
+void rsec_helper_skb_reset_mac_header(struct sk_buff *skb);
+void rsec_helper_skb_set_pkt_type_host(struct sk_buff *skb);
+void rsec_helper_skb_dst_drop(struct sk_buff *skb);
+void rsec_helper_skb_dst_set(struct sk_buff *skb, struct dst_entry *dst);
+int rsec_helper_skb_cow_head(struct sk_buff *skb, unsigned int headroom);
+struct dst_entry *rsec_helper_route_output4(struct net *net, __be32 saddr, __be32 daddr);
+struct dst_entry *rsec_helper_route_output6(struct net *net, const struct in6_addr *saddr,
+					    const struct in6_addr *daddr);
+unsigned int rsec_helper_dst_mtu(const struct dst_entry *dst);
+struct net_device *rsec_helper_dst_dev(const struct dst_entry *dst);
+unsigned int rsec_helper_ll_reserved_space(const struct net_device *dev);
+void rsec_helper_ip_select_ident(struct net *net, struct sk_buff *skb);
+void rsec_helper_icmp_frag_needed(struct sk_buff *skb, unsigned int mtu);
+void rsec_helper_icmpv6_pkt_too_big(struct sk_buff *skb, unsigned int mtu);
+void rsec_helper_ipv4_change_dsfield(void *iph, u8 mask, u8 value);
+void rsec_helper_ipv6_change_dsfield(void *ipv6h, u8 mask, u8 value);
+
+/* Events on the family's multicast group (events.rs via kfuncs/genl.rs). */
+struct sk_buff *rsec_helper_genlmsg_new_atomic(size_t payload);
+void *rsec_helper_genlmsg_put_event(struct sk_buff *skb, const struct genl_family *family, u8 cmd);
+int rsec_helper_genlmsg_multicast_netns(const struct genl_family *family, struct net *net,
+					struct sk_buff *skb, unsigned int group);
+struct dst_entry *rsec_helper_skb_dst(const struct sk_buff *skb);

@@ -246,6 +246,46 @@ impl Family {
         to_result(unsafe { bindings::genl_register_family(f) })
     }
 
+    /// Multicasts a `cmd` message filled by `fill` to group `group` (index into the family's
+    /// groups) in `net`, from any context (atomic allocation). Errors (no memory, no
+    /// listener) are returned for the caller to ignore or count.
+    pub(crate) fn multicast(
+        &'static self,
+        net: &Net,
+        group: u32,
+        cmd: u8,
+        fill: impl FnOnce(&mut Msg<'_>) -> Result,
+    ) -> Result {
+        // SAFETY: plain allocation; returns null on failure.
+        let skb = unsafe { bindings::rsec_helper_genlmsg_new_atomic(EVENT_SIZE) };
+        if skb.is_null() {
+            return Err(ENOMEM);
+        }
+        // SAFETY: `skb` is fresh; the family is registered (events are sent only while the
+        // module is loaded, after init registered it).
+        let hdr = unsafe { bindings::rsec_helper_genlmsg_put_event(skb, self.0.get(), cmd) };
+        let mut msg = Msg {
+            skb,
+            _life: PhantomData,
+        };
+        let filled = if hdr.is_null() {
+            Err(EMSGSIZE())
+        } else {
+            fill(&mut msg)
+        };
+        if let Err(e) = filled {
+            // SAFETY: `skb` is ours and not sent.
+            unsafe { bindings::rsec_helper_nlmsg_free(skb) };
+            return Err(e);
+        }
+        // SAFETY: `hdr` starts the message in `skb`; multicasting consumes `skb`; `net` is
+        // alive (borrowed).
+        to_result(unsafe {
+            bindings::rsec_helper_genlmsg_end(skb, hdr);
+            bindings::rsec_helper_genlmsg_multicast_netns(self.0.get(), net.as_ptr(), skb, group)
+        })
+    }
+
     /// Unregisters the family; returns once no handler runs any more.
     pub(crate) fn unregister(&'static self) {
         // SAFETY: `register` succeeded before (the caller's contract, kept by module exit).
@@ -355,6 +395,9 @@ impl<'a> Request<'a> {
         })
     }
 }
+
+/// Payload room of an event: a key and a selector.
+const EVENT_SIZE: usize = 512;
 
 /// Payload room of a `do` reply: an SA with every selector takes about 1.2 KiB.
 const REPLY_SIZE: usize = 3072;

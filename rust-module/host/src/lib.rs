@@ -24,3 +24,9 @@ pub(crate) mod esp;
 
 #[cfg(test)]
 mod esp_tests;
+
+#[path = "../../flow.rs"]
+pub(crate) mod flow;
+
+#[cfg(test)]
+mod flow_tests;
