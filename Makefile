@@ -55,7 +55,7 @@ clean:
 demo: kernel module
 	scripts/vm-run --kernel $(KDIR)/arch/x86/boot/bzImage --out results/demo -- qemu-tests/demo.sh
 
-# Throughput figures (not a test): iperf3 over veth without IPsec and with Linux XFRM.
+# Throughput figures (not a test): iperf3 over veth without IPsec, with Linux XFRM and with rsec.
 .PHONY: bench
 bench: kernel module
 	scripts/vm-run --kernel $(KDIR)/arch/x86/boot/bzImage --out results/bench -- qemu-tests/bench.sh
