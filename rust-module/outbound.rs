@@ -115,7 +115,7 @@ impl OutboundIndex {
             .entries
             .iter()
             .filter(|e| e.ifindex == ifindex)
-            .find(|e| e.sel.as_ref().is_none_or(|s| flow.matches(s)))
+            .find(|e| e.sel.as_ref().map_or(true, |s| flow.matches(s)))
             .map(|e| e.sa.clone())
     }
 }
@@ -153,6 +153,17 @@ fn build(sas: &RBTree<u64, Arc<Sa>>) -> Result<KBox<Snapshot>> {
         }
     }
 
-    entries.sort_unstable_by(|a, b| b.spec.cmp(&a.spec).then(b.sa.id.cmp(&a.sa.id)));
+    sort_entries(&mut entries);
     Ok(KBox::new(Snapshot { entries }, GFP_KERNEL)?)
+}
+
+/// Sorts most specific first, newest SA first among equals: an insertion sort by binary
+/// search and rotation, in place. `core`'s sorts keep scratch arrays of elements on the stack,
+/// too much for a kernel stack with entries of this size; rebuilds are control-plane work.
+fn sort_entries(entries: &mut [Entry]) {
+    let before = |a: &Entry, b: &Entry| (a.spec, a.sa.id) > (b.spec, b.sa.id);
+    for i in 1..entries.len() {
+        let pos = entries[..i].partition_point(|e| !before(&entries[i], e));
+        entries[pos..=i].rotate_right(1);
+    }
 }

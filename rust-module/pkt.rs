@@ -114,7 +114,7 @@ impl Packet {
     /// Stores `value` in the control buffer (`skb->cb`), which the layer owning the packet
     /// may use; the next layer clears it ([`Packet::clear_cb`]).
     pub(crate) fn cb_store<T: Copy>(&mut self, value: T) {
-        const { assert!(core::mem::size_of::<T>() <= CB_LEN) };
+        assert!(core::mem::size_of::<T>() <= CB_LEN);
         // SAFETY: `cb` is `CB_LEN` writable bytes of the skb we own; the write is unaligned.
         unsafe {
             let cb = bindings::rsec_helper_skb_cb(self.as_ptr()).cast::<T>();
@@ -124,7 +124,7 @@ impl Packet {
 
     /// Reads back what [`Packet::cb_store`] stored.
     pub(crate) fn cb_load<T: Copy>(&self) -> T {
-        const { assert!(core::mem::size_of::<T>() <= CB_LEN) };
+        assert!(core::mem::size_of::<T>() <= CB_LEN);
         // SAFETY: `cb` is `CB_LEN` readable bytes; callers read the type they stored, a
         // `Copy` type of plain fields for which any stored bytes were a valid value.
         unsafe {
