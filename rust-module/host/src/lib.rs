@@ -8,3 +8,12 @@ pub mod abi;
 
 #[path = "../../sa.rs"]
 pub mod sa;
+
+// The ESP format and algorithm table: `pub(crate)` as in the module, tested by the unit tests
+// in esp_tests.rs.
+#[path = "../../esp.rs"]
+#[allow(dead_code)]
+pub(crate) mod esp;
+
+#[cfg(test)]
+mod esp_tests;
