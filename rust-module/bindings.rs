@@ -10,7 +10,9 @@
     non_snake_case,
     unsafe_op_in_unsafe_fn,
     unreachable_pub,
-    clippy::all
+    clippy::all,
+    // Empty structs of configs that are off (e.g. netdevice_tracker), as in the kernel's own.
+    improper_ctypes
 )]
 
 use kernel::ffi;

@@ -13,6 +13,16 @@
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 #include <net/netns/generic.h>
+#include <linux/skbuff.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/delay.h>
+#include <crypto/aead.h>
+
+/* Macros bindgen cannot evaluate; gen-bindings strips the RUST_CONST_HELPER_ prefix. */
+const gfp_t RUST_CONST_HELPER_GFP_ATOMIC = GFP_ATOMIC;
+const gfp_t RUST_CONST_HELPER_GFP_KERNEL = GFP_KERNEL;
 
 const char *rsec_helper_kernel_release(void);
 
@@ -45,3 +55,41 @@ unsigned int rsec_helper_skb_len(const struct sk_buff *skb);
 
 /* Time. */
 time64_t rsec_helper_ktime_get_boottime_seconds(void);
+
+/* Module parameters (module_param is a macro that only C can expand). */
+bool rsec_helper_param_selftest(void);
+
+/* Crypto API: crypto/aead.h inlines. */
+void rsec_helper_crypto_free_aead(struct crypto_aead *tfm);
+unsigned int rsec_helper_crypto_aead_reqsize(struct crypto_aead *tfm);
+unsigned int rsec_helper_crypto_aead_ivsize(struct crypto_aead *tfm);
+unsigned int rsec_helper_crypto_aead_authsize(struct crypto_aead *tfm);
+const char *rsec_helper_crypto_aead_driver_name(struct crypto_aead *tfm);
+void rsec_helper_aead_request_set_tfm(struct aead_request *req, struct crypto_aead *tfm);
+void rsec_helper_aead_request_set_callback(struct aead_request *req, u32 flags,
+					   crypto_completion_t compl, void *data);
+void rsec_helper_aead_request_set_crypt(struct aead_request *req, struct scatterlist *src,
+					struct scatterlist *dst, unsigned int cryptlen, u8 *iv);
+void rsec_helper_aead_request_set_ad(struct aead_request *req, unsigned int assoclen);
+
+/* Scatterlists. */
+void rsec_helper_sg_set_buf(struct scatterlist *sg, const void *buf, unsigned int len);
+
+/* skbs: linux/skbuff.h inlines. */
+struct sk_buff *rsec_helper_alloc_skb(unsigned int size, gfp_t priority);
+void rsec_helper_kfree_skb(struct sk_buff *skb);
+void rsec_helper_consume_skb(struct sk_buff *skb);
+void rsec_helper_skb_reserve(struct sk_buff *skb, int len);
+unsigned int rsec_helper_skb_headroom(const struct sk_buff *skb);
+int rsec_helper_skb_tailroom(const struct sk_buff *skb);
+unsigned char *rsec_helper_skb_data(const struct sk_buff *skb);
+unsigned int rsec_helper_skb_headlen(const struct sk_buff *skb);
+bool rsec_helper_pskb_may_pull(struct sk_buff *skb, unsigned int len);
+int rsec_helper_pskb_trim(struct sk_buff *skb, unsigned int len);
+bool rsec_helper_skb_is_gso(const struct sk_buff *skb);
+bool rsec_helper_skb_csum_partial(const struct sk_buff *skb);
+void rsec_helper_skb_csum_none(struct sk_buff *skb);
+
+/* Memory. */
+void *rsec_helper_kmalloc(size_t size, gfp_t flags);
+void rsec_helper_memzero_explicit(void *s, size_t count);
