@@ -484,6 +484,10 @@ impl<'a> Dump<'a> {
 }
 
 /// `doit` callback: runs `H` on the request.
+///
+/// # Safety
+///
+/// Called by the genetlink core only, with the request's valid `info`.
 unsafe extern "C" fn doit_trampoline<H: DoIt>(
     _skb: *mut bindings::sk_buff,
     info: *mut bindings::genl_info,
@@ -507,6 +511,11 @@ unsafe fn dump_state<S>(cb: *mut bindings::netlink_callback) -> *mut S {
 }
 
 /// `start` callback: validates the request and stores `H`'s initial state.
+///
+/// # Safety
+///
+/// Called by the genetlink core only, with a valid dump callback whose `data` is the parsed
+/// request.
 unsafe extern "C" fn start_trampoline<H: DumpIt>(cb: *mut bindings::netlink_callback) -> c_int {
     // SAFETY: the core calls `start` with the dump's valid callback, whose `data` is the
     // parsed request (`genl_info_dump`).
@@ -522,6 +531,11 @@ unsafe extern "C" fn start_trampoline<H: DumpIt>(cb: *mut bindings::netlink_call
 }
 
 /// `dumpit` callback: fills one part; returns its length, 0 at the end, or an errno.
+///
+/// # Safety
+///
+/// Called by the genetlink core only, after `start` succeeded, with the part's buffer and the
+/// dump's callback; parts of one dump never run concurrently.
 unsafe extern "C" fn dumpit_trampoline<H: DumpIt>(
     skb: *mut bindings::sk_buff,
     cb: *mut bindings::netlink_callback,
