@@ -17,3 +17,12 @@ pub(crate) mod esp;
 
 #[cfg(test)]
 mod esp_tests;
+
+// The anti-replay window: `pub(crate)` as in the module, held against a reference model by the
+// property tests in replay_tests.rs.
+#[path = "../../replay.rs"]
+#[allow(dead_code)]
+pub(crate) mod replay;
+
+#[cfg(test)]
+mod replay_tests;
