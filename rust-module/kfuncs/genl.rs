@@ -147,7 +147,8 @@ impl SplitOp {
 
     /// The `dump` of `cmd`, as for [`SplitOp::doit`].
     pub(crate) const fn dumpit<H: DumpIt>(cmd: u8, policy: &'static [Policy]) -> SplitOp {
-        const { assert!(size_of::<H::State>() <= 48 && core::mem::align_of::<H::State>() <= 8) };
+        // Evaluated at compile time: the ops are statics.
+        assert!(size_of::<H::State>() <= 48 && core::mem::align_of::<H::State>() <= 8);
         let mut op = SplitOp::empty(cmd, policy, bindings::GENL_CMD_CAP_DUMP);
         op.0.__bindgen_anon_1.__bindgen_anon_2.start = Some(start_trampoline::<H>);
         op.0.__bindgen_anon_1.__bindgen_anon_2.dumpit = Some(dumpit_trampoline::<H>);
