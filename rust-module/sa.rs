@@ -545,13 +545,21 @@ impl Filter {
 
     /// Whether an SA of this device and owner passes.
     pub fn matches(&self, ifindex: u32, owner: u64) -> bool {
-        self.ifindex.is_none_or(|i| i == ifindex) && self.owner.is_none_or(|o| o == owner)
+        allows(self.ifindex, ifindex) && allows(self.owner, owner)
     }
 
     /// Whether an SPI reservation of this owner passes: reservations have no device, so a
     /// device filter never matches them.
     pub fn matches_reservation(&self, owner: u64) -> bool {
-        self.ifindex.is_none() && self.owner.is_none_or(|o| o == owner)
+        self.ifindex.is_none() && allows(self.owner, owner)
+    }
+}
+
+/// Whether a filter field `want` (absent: anything) lets `have` through.
+fn allows<T: PartialEq>(want: Option<T>, have: T) -> bool {
+    match want {
+        Some(w) => w == have,
+        None => true,
     }
 }
 

@@ -33,7 +33,10 @@ use kernel::sync::{Arc, Mutex};
 // TODO: grow the table (or move to rhashtable) when namespaces hold far more SAs than this.
 const HASH_BITS: u32 = 10;
 
-/// An SPI reservation expires this long after SPI_ALLOC.
+/// An SPI reservation expires this long after SPI_ALLOC. Expiry is lazy: a lapsed
+/// reservation blocks nothing (SPI_ALLOC and SA_NEW treat it as free and replace it) but stays
+/// in the table until then, or until SA_DEL or SA_FLUSH removes it.
+// TODO: sweep lapsed reservations from a delayed work, so they do not linger unused.
 pub(crate) const RESERVATION_SECONDS: u64 = 60;
 
 /// Statistics of an SA, updated by the data path.

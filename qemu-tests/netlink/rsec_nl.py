@@ -161,3 +161,42 @@ def raw_dump():
     reads = []
     data = request(sock, family_id, RSEC_CMD_SA_GET, NLM_F_DUMP, seq=2, reads=reads)
     return data, len(reads)
+
+
+def dump_spis(data, family_id):
+    """The SPIs of the SA messages in raw netlink `data`."""
+    spis, off = [], 0
+    while off + 16 <= len(data):
+        length, kind = struct.unpack_from("IH", data, off)
+        if kind == family_id:
+            a = off + 20
+            while a < off + length:
+                alen, ty = struct.unpack_from("HH", data, a)
+                if ty == 2:  # spi
+                    spis.append(struct.unpack_from("I", data, a + 4)[0])
+                a += (alen + 3) & ~3
+        off += (length + 3) & ~3
+    return spis
+
+
+class PartwiseDump:
+    """An sa-get dump read one part (one recv) at a time, to change SAs between parts."""
+
+    def __init__(self):
+        self.sock, self.family_id = raw_socket()
+        body = struct.pack("BBH", RSEC_CMD_SA_GET, 1, 0)
+        header = struct.pack("IHHII", 16 + len(body), self.family_id, NLM_F_REQUEST | NLM_F_DUMP, 9, 0)
+        self.sock.send(header + body)
+        self.done = False
+
+    def part(self):
+        """The SPIs of the next part; sets `done` at the end."""
+        data = self.sock.recv(1 << 20)
+        kinds = []
+        off = 0
+        while off + 16 <= len(data):
+            length, kind = struct.unpack_from("IH", data, off)
+            kinds.append(kind)
+            off += (length + 3) & ~3
+        self.done = NLMSG_DONE in kinds or NLMSG_ERROR in kinds
+        return dump_spis(data, self.family_id)

@@ -147,7 +147,8 @@ impl SplitOp {
 
     /// The `dump` of `cmd`, as for [`SplitOp::doit`].
     pub(crate) const fn dumpit<H: DumpIt>(cmd: u8, policy: &'static [Policy]) -> SplitOp {
-        const { assert!(size_of::<H::State>() <= 48 && core::mem::align_of::<H::State>() <= 8) };
+        // Evaluated at compile time: the ops are statics.
+        assert!(size_of::<H::State>() <= 48 && core::mem::align_of::<H::State>() <= 8);
         let mut op = SplitOp::empty(cmd, policy, bindings::GENL_CMD_CAP_DUMP);
         op.0.__bindgen_anon_1.__bindgen_anon_2.start = Some(start_trampoline::<H>);
         op.0.__bindgen_anon_1.__bindgen_anon_2.dumpit = Some(dumpit_trampoline::<H>);
@@ -527,6 +528,10 @@ impl<'a> Dump<'a> {
 }
 
 /// `doit` callback: runs `H` on the request.
+///
+/// # Safety
+///
+/// Called by the genetlink core only, with the request's valid `info`.
 unsafe extern "C" fn doit_trampoline<H: DoIt>(
     _skb: *mut bindings::sk_buff,
     info: *mut bindings::genl_info,
@@ -550,6 +555,11 @@ unsafe fn dump_state<S>(cb: *mut bindings::netlink_callback) -> *mut S {
 }
 
 /// `start` callback: validates the request and stores `H`'s initial state.
+///
+/// # Safety
+///
+/// Called by the genetlink core only, with a valid dump callback whose `data` is the parsed
+/// request.
 unsafe extern "C" fn start_trampoline<H: DumpIt>(cb: *mut bindings::netlink_callback) -> c_int {
     // SAFETY: the core calls `start` with the dump's valid callback, whose `data` is the
     // parsed request (`genl_info_dump`).
@@ -565,6 +575,11 @@ unsafe extern "C" fn start_trampoline<H: DumpIt>(cb: *mut bindings::netlink_call
 }
 
 /// `dumpit` callback: fills one part; returns its length, 0 at the end, or an errno.
+///
+/// # Safety
+///
+/// Called by the genetlink core only, after `start` succeeded, with the part's buffer and the
+/// dump's callback; parts of one dump never run concurrently.
 unsafe extern "C" fn dumpit_trampoline<H: DumpIt>(
     skb: *mut bindings::sk_buff,
     cb: *mut bindings::netlink_callback,

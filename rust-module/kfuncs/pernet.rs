@@ -105,6 +105,10 @@ unsafe fn slot<T: PernetData>(net: *mut bindings::net) -> *mut *mut T {
 }
 
 /// `init`: creates the namespace's data.
+///
+/// # Safety
+///
+/// Called by the namespace core only, with a namespace whose slots are allocated.
 unsafe extern "C" fn init_trampoline<T: PernetData>(net: *mut bindings::net) -> c_int {
     match T::new() {
         Ok(data) => {
@@ -120,6 +124,11 @@ unsafe extern "C" fn init_trampoline<T: PernetData>(net: *mut bindings::net) -> 
 }
 
 /// `exit`: drops the namespace's data.
+///
+/// # Safety
+///
+/// Called by the namespace core only, once per successful `init`, when no request can reach
+/// the namespace any more.
 unsafe extern "C" fn exit_trampoline<T: PernetData>(net: *mut bindings::net) {
     // SAFETY: the slot is valid until after `exit` returns.
     let slot = unsafe { slot::<T>(net) };

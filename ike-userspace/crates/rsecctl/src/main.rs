@@ -1,8 +1,9 @@
 //! rsecctl: command-line control of the rsec IPsec stack.
 //!
 //! `rsecctl sa ...` keys SAs by hand in the kernel over the `rsec` generic netlink family.
-//! Daemon control (talking to rsecd over its Unix socket) will be further subcommands beside it.
+//! `rsecctl status|list-sas|initiate|terminate|reload` control rsecd over its Unix socket.
 
+mod daemon;
 mod parse;
 mod render;
 mod sa;
@@ -29,6 +30,10 @@ enum Command {
     /// Manual keying: allocate SPIs, add, read, list and delete the kernel's SAs.
     #[command(subcommand)]
     Sa(sa::SaCommand),
+
+    /// Daemon control: status, list-sas, initiate, terminate, reload.
+    #[command(flatten)]
+    Daemon(daemon::DaemonCommand),
 }
 
 /// Everything that makes rsecctl fail.
@@ -37,6 +42,10 @@ pub enum CliError {
     /// The kernel or the netlink exchange failed.
     #[error("{0}")]
     Netlink(#[from] rsec_netlink::Error),
+
+    /// rsecd refused a command or could not be reached.
+    #[error("{0}")]
+    Daemon(#[from] rsec_control::Error),
 
     /// An argument made no sense.
     #[error("{0}")]
@@ -63,6 +72,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
     let out = Output { json: cli.json };
     match cli.command {
         Command::Sa(cmd) => sa::run(cmd, out),
+        Command::Daemon(cmd) => daemon::run(cmd, out),
     }
 }
 
@@ -94,5 +104,24 @@ mod tests {
         assert!(before.json && after.json);
         let plain = Cli::try_parse_from(["rsecctl", "sa", "list"]).unwrap();
         assert!(!plain.json);
+    }
+
+    #[test]
+    fn daemon_subcommands_parse() {
+        let cli =
+            Cli::try_parse_from(["rsecctl", "initiate", "gw", "--socket", "/tmp/x.sock"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Daemon(daemon::DaemonCommand::Initiate { ref connection, .. }) if connection == "gw"
+        ));
+        let cli = Cli::try_parse_from(["rsecctl", "list-sas", "--json"]).unwrap();
+        assert!(
+            cli.json
+                && matches!(
+                    cli.command,
+                    Command::Daemon(daemon::DaemonCommand::ListSas(_))
+                )
+        );
+        assert!(Cli::try_parse_from(["rsecctl", "terminate"]).is_err());
     }
 }
