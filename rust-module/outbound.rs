@@ -80,7 +80,8 @@ impl OutboundIndex {
     /// SA is never used after its removal; the next change rebuilds it.
     pub(crate) fn rebuild(&self, sas: &RBTree<u64, Arc<Sa>>) -> Replaced {
         let snapshot = match build(sas) {
-            Ok(s) => KBox::into_raw(s),
+            Ok(Some(s)) => KBox::into_raw(s),
+            Ok(None) => core::ptr::null_mut(),
             Err(_) => {
                 pr_warn!("out of memory rebuilding the outbound SA index: outbound SAs idle\n");
                 core::ptr::null_mut()
@@ -127,7 +128,9 @@ impl Drop for OutboundIndex {
 }
 
 /// The sorted entries of the outbound SAs among `sas` (all SAs of a namespace, by id).
-fn build(sas: &RBTree<u64, Arc<Sa>>) -> Result<KBox<Snapshot>> {
+/// `None` when there are none: the index is then a null pointer, and replacing it needs no
+/// grace period.
+fn build(sas: &RBTree<u64, Arc<Sa>>) -> Result<Option<KBox<Snapshot>>> {
     let outbound = || sas.values().filter(|sa| sa.params.key.dir == abi::dir::OUT);
     let n: usize = outbound().map(|sa| sa.params.selectors.len().max(1)).sum();
     let mut entries = KVec::with_capacity(n, GFP_KERNEL)?;
@@ -154,7 +157,7 @@ fn build(sas: &RBTree<u64, Arc<Sa>>) -> Result<KBox<Snapshot>> {
     }
 
     sort_entries(&mut entries);
-    Ok(KBox::new(Snapshot { entries }, GFP_KERNEL)?)
+    Ok(Some(KBox::new(Snapshot { entries }, GFP_KERNEL)?))
 }
 
 /// Sorts most specific first, newest SA first among equals: an insertion sort by binary

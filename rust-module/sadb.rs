@@ -289,9 +289,11 @@ impl Sadb {
             .insert(&mut inner.writer, hash, entry)
             .map_err(|_| NOMEM)?;
         inner.all.insert(node);
-        let replaced = self.outbound.rebuild(&inner.all);
-        drop(inner);
-        drop(replaced);
+        if key.dir == abi::dir::OUT {
+            let replaced = self.outbound.rebuild(&inner.all);
+            drop(inner);
+            drop(replaced);
+        }
         Ok(())
     }
 
@@ -314,9 +316,11 @@ impl Sadb {
             if let Some(id) = id {
                 inner.all.remove(&id);
             }
-            let replaced = self.outbound.rebuild(&inner.all);
-            drop(inner);
-            drop(replaced);
+            if id.is_some() && key.dir == abi::dir::OUT {
+                let replaced = self.outbound.rebuild(&inner.all);
+                drop(inner);
+                drop(replaced);
+            }
             found
         };
         drop(retired);
