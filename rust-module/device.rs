@@ -269,6 +269,10 @@ static LINK_OPS: KernelStatic<bindings::rtnl_link_ops> = KernelStatic::new({
 });
 
 /// `setup`: called by `alloc_netdev` for a new device, before registration.
+///
+/// # Safety
+///
+/// Called by the core only, with a freshly allocated device that is not registered yet.
 unsafe extern "C" fn setup(dev: *mut bindings::net_device) {
     // SAFETY: the core calls `setup` with a freshly allocated, not yet registered device,
     // which we may configure as we like.
@@ -289,6 +293,11 @@ unsafe extern "C" fn setup(dev: *mut bindings::net_device) {
 }
 
 /// `ndo_get_stats64`: the core's per-CPU counters plus our drop counters.
+///
+/// # Safety
+///
+/// Called by the core only, with one of our registered devices and a statistics struct to
+/// fill.
 unsafe extern "C" fn get_stats64(
     dev: *mut bindings::net_device,
     stats: *mut bindings::rtnl_link_stats64,

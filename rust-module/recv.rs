@@ -329,16 +329,28 @@ fn inbound_key(outer: Outer, pkt: &mut Packet) -> Option<SaKey> {
 }
 
 /// `handler` of the IPv4 multiplexer.
+///
+/// # Safety
+///
+/// Called by the multiplexer only, with a valid skb whose data is at the ESP header.
 unsafe extern "C" fn esp4_rcv(skb: *mut bindings::sk_buff) -> c_int {
     esp_rcv(Outer::V4, skb)
 }
 
 /// `handler` of the IPv6 multiplexer.
+///
+/// # Safety
+///
+/// As for [`esp4_rcv`].
 unsafe extern "C" fn esp6_rcv(skb: *mut bindings::sk_buff) -> c_int {
     esp_rcv(Outer::V6, skb)
 }
 
 /// `input_handler`: UDP-encapsulated ESP (RFC 3948) is not rsec's; pass it on.
+///
+/// # Safety
+///
+/// Called by the multiplexer only; the arguments are not used.
 unsafe extern "C" fn input_pass(
     _skb: *mut bindings::sk_buff,
     _nexthdr: c_int,
@@ -350,16 +362,28 @@ unsafe extern "C" fn input_pass(
 
 /// `cb_handler`: runs for packets XFRM decapsulated; a positive return lets the next
 /// handler (the one that owns them) see them.
+///
+/// # Safety
+///
+/// Called by the multiplexer only; the arguments are not used.
 unsafe extern "C" fn cb_pass(_skb: *mut bindings::sk_buff, _err: c_int) -> c_int {
     1
 }
 
 /// `err_handler` (IPv4 ICMP errors about ESP we sent): non-zero passes it on.
+///
+/// # Safety
+///
+/// Called by the multiplexer only; the arguments are not used.
 unsafe extern "C" fn err4_pass(_skb: *mut bindings::sk_buff, _info: u32) -> c_int {
     PASS
 }
 
 /// `err_handler` (ICMPv6 errors about ESP we sent): non-zero passes it on.
+///
+/// # Safety
+///
+/// Called by the multiplexer only; the arguments are not used.
 unsafe extern "C" fn err6_pass(
     _skb: *mut bindings::sk_buff,
     _opt: *mut bindings::inet6_skb_parm,

@@ -78,8 +78,8 @@ impl kernel::Module for Rsec {
             netns::PERNET.unregister();
             return Err(e);
         }
-        let registered = device::LinkType::register()
-            .and_then(|link| Ok((link, recv::EspHook::register()?)));
+        let registered =
+            device::LinkType::register().and_then(|link| Ok((link, recv::EspHook::register()?)));
         let (link, hook) = match registered {
             Ok(both) => both,
             Err(e) => {

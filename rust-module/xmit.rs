@@ -36,6 +36,10 @@ struct TxCb {
 }
 
 /// `ndo_start_xmit`: the stack hands us an inner IPv4 or IPv6 packet.
+///
+/// # Safety
+///
+/// Called by the core only, with an skb it hands over and one of our registered devices.
 pub(crate) unsafe extern "C" fn start_xmit(
     skb: *mut bindings::sk_buff,
     dev: *mut bindings::net_device,
