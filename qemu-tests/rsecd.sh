@@ -38,10 +38,16 @@ side_addrs() {
 	esac
 }
 
-# rsec_link NS: the device the Child SAs belong to, rsec0 in NS.
+# rsec_link NS: the device the Child SAs belong to, rsec0 in NS. rsec.ko in main has no
+# link type yet and accepts any device; a dummy stands in.
 rsec_link() {
 	ip -n "$1" link add rsec0 type dummy || fail "cannot create rsec0 in $1"
 	ip -n "$1" link set rsec0 up
+}
+
+# child_counters NAME: "packets_in packets_out" of NAME's installed child (from rsec.ko).
+child_counters() {
+	rsecd_child "$1" | jq -r '"\(.packets_in) \(.packets_out)"'
 }
 
 # rsecd_conf NAME SIDE [key=value...]: writes $RSECD_WORK/NAME/rsecd.toml. Keys: ike, esp
@@ -297,6 +303,12 @@ xfrm_has_spi() {
 	local states
 	states=$(ip -n "$1" xfrm state list)
 	grep -q "spi $(printf '0x%08x' "$2") " <<< "$states"
+}
+
+# xfrm_packets NS: the packets counted on each XFRM state of NS, one line per state.
+xfrm_packets() {
+	ip -n "$1" -s xfrm state list |
+		awk '/lifetime current:/ { getline; sub(/\(packets\).*/, ""); n = split($0, f, " "); print f[n] }'
 }
 
 # swan_stop_wait NAME: stop charon NAME and wait until it is gone (its XFRM states stay
