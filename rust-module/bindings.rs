@@ -11,6 +11,7 @@
     unsafe_op_in_unsafe_fn,
     unreachable_pub,
     clippy::all,
+    clippy::undocumented_unsafe_blocks,
     // Empty structs of configs that are off (e.g. netdevice_tracker), as in the kernel's own.
     improper_ctypes
 )]

@@ -290,6 +290,7 @@ impl EspTransform {
 
     /// [`Self::encrypt_skb`] with a given CBC IV instead of a random one: for known-answer
     /// tests only (a predictable CBC IV is insecure).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn encrypt_skb_fixed_iv(
         self: &Arc<Self>,
         skb: SkBuff,
@@ -769,7 +770,7 @@ impl Request {
             (e, Dir::Decrypt { .. }) if e == -(bindings::EBADMSG as c_int) => {
                 Err(DropReason::IcvMismatch)
             }
-            (e, _) if e < 0 => kernel_result(e).map(|_| Outcome { next_header: 0 }),
+            (e, _) if e < 0 => kernel_result(e).map(|()| Outcome { next_header: 0 }),
             (_, Dir::Encrypt { next_header }) => Ok(Outcome { next_header }),
             (_, Dir::Decrypt { encrypted }) => xf.finish_inbound(&skb, encrypted),
         };

@@ -1,5 +1,6 @@
 //! `rsecd`: the IKEv2 daemon of rsec.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -47,6 +48,8 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(&args.log_level))
         .with_writer(std::io::stderr)
+        // Colour codes only for a terminal: in log files they split `key=value` apart.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 
     let config = match load(&args) {

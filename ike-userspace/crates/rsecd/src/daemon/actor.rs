@@ -491,7 +491,15 @@ impl Actor {
     fn ike_deleted(&mut self, id: IkeSaId, reason: DeleteReason) {
         self.pending_init.remove(&id.0);
         let Some(entry) = self.sas.remove(&id.0) else {
-            debug!(ike_sa = %id, ?reason, "IKE SA without entry ended");
+            // A responder's IKE SA has no entry until it is established: a peer that
+            // fails authentication ends here, and the operator needs to see why.
+            match &reason {
+                DeleteReason::Failed(e) => {
+                    let notify = e.notify_type().map(|t| format!("{t:?}"));
+                    warn!(ike_sa = %id, error = %e, notify = notify.as_deref().unwrap_or("-"), "IKE SA failed before it was established");
+                }
+                _ => debug!(ike_sa = %id, ?reason, "IKE SA without entry ended"),
+            }
             return;
         };
         for child in &entry.children {
