@@ -7,6 +7,7 @@
 . "$RSEC_TOP/qemu-tests/esp-lib.sh"
 
 seconds=${RSEC_BENCH_SECONDS:-10}
+RSEC_KO=${RSEC_KO:-$RSEC_TOP/rust-module/rsec.ko}
 say() { echo "rsec-vm: $*" > /dev/console; }
 
 # throughput DST: Mbit/s of a $seconds-second iperf3 run from left to DST.
