@@ -1,13 +1,12 @@
 #!/bin/bash
 # The README's main job, run inside the test VM by `make demo`: rsecd with rsec.ko on one side,
-# strongSwan (charon, swanctl, Linux XFRM) on the other, an IKEv2 tunnel between them, the
-# SAs and their counters, then everything shut down. Only the "rsec-vm:" lines reach the
-# terminal; the full logs are in results/demo/ (the VM's /mnt/out). Pings through the tunnel
-# join once rsec.ko has its link type and packet path.
+# strongSwan (charon, swanctl, Linux XFRM) on the other, an IKEv2 tunnel between them, pings
+# through it both ways, the SAs and their counters, then everything shut down. Only the
+# "rsec-vm:" lines reach the terminal; the full logs are in results/demo/ (the VM's /mnt/out).
 #
 #   ns "left": rsecd + rsec.ko, rsec0            ns "right": charon + XFRM
 #   lo: 10.1.0.1                                 lo: 10.2.0.1
-#   veth0: 192.0.2.1/24  <------ IKEv2 ------>  veth0: 192.0.2.2/24
+#   veth0: 192.0.2.1/24  <---- IKEv2, ESP ---->  veth0: 192.0.2.2/24
 export RSEC_KO=${RSEC_KO:-$RSEC_TOP/rust-module/rsec.ko}
 export RSEC_SCENARIO_OUT=/mnt/out
 . "$RSEC_TOP/qemu-tests/lib.sh"
@@ -62,6 +61,14 @@ wait_for 30 "charon does not report the tunnel" swan_up charon
 kernel_matches_child "$LEFT" rsecd || fail "rsec.ko does not hold the Child SA's two SAs"
 child=$(rsecd_child rsecd)
 say "    tunnel up: IKE SA $(rsecd_sas rsecd | jq -r '.ike_sas[0].algorithms'), Child SA $(jq -r .algorithms <<< "$child"), SPIs in $(printf %08x "$(jq .spi_in <<< "$child")") out $(printf %08x "$(jq .spi_out <<< "$child")")"
+
+step "ping through the tunnel: 10.1.0.1 -> 10.2.0.1 (rsec0, rsec.ko ESP) and back (XFRM ESP)"
+ip netns exec "$LEFT" ping -c 5 -i 0.2 -W 3 -I "$LEFT_INNER4" "$RIGHT_INNER4" > /mnt/out/ping-lr.log ||
+	fail "ping left to right through the tunnel: $(tail -2 /mnt/out/ping-lr.log)"
+grep -E 'packets transmitted|rtt' /mnt/out/ping-lr.log | sed 's/^/left -> right: /' | say_lines
+ip netns exec "$RIGHT" ping -c 5 -i 0.2 -W 3 -I "$RIGHT_INNER4" "$LEFT_INNER4" > /mnt/out/ping-rl.log ||
+	fail "ping right to left through the tunnel: $(tail -2 /mnt/out/ping-rl.log)"
+grep -E 'packets transmitted|rtt' /mnt/out/ping-rl.log | sed 's/^/right -> left: /' | say_lines
 
 step "rsecctl list-sas (rsecd, left)"
 rsecd_ctl rsecd list-sas | say_lines

@@ -38,11 +38,38 @@ side_addrs() {
 	esac
 }
 
-# rsec_link NS: the device the Child SAs belong to, rsec0 in NS. rsec.ko in main has no
-# link type yet and accepts any device; a dummy stands in.
+# rsec_link NS: the rsec device the Child SAs belong to, rsec0 in NS, with a route of the
+# other side's inner address into it.
 rsec_link() {
-	ip -n "$1" link add rsec0 type dummy || fail "cannot create rsec0 in $1"
-	ip -n "$1" link set rsec0 up
+	local ns=$1 me peer my_ts peer_ts my_id peer_id
+	side_addrs "$([ "$ns" = "$LEFT" ] && echo left || echo right)"
+	ip -n "$ns" link add rsec0 type rsec || fail "cannot create an rsec device in $ns"
+	ip -n "$ns" link set rsec0 up
+	ip -n "$ns" route add "$peer_ts/32" dev rsec0 src "$my_ts"
+}
+
+# pings_both_ways [COUNT]: COUNT (default 5) pings from each side's inner address to the
+# other's, none lost.
+pings_both_ways() {
+	local n=${1:-5}
+	ip netns exec "$LEFT" ping -q -c "$n" -i 0.2 -W 3 -I "$LEFT_INNER4" "$RIGHT_INNER4" > "$RSEC_SCENARIO_OUT/ping.log" ||
+		fail "ping $LEFT_INNER4 -> $RIGHT_INNER4 through the tunnel: $(tail -2 "$RSEC_SCENARIO_OUT/ping.log")"
+	ip netns exec "$RIGHT" ping -q -c "$n" -i 0.2 -W 3 -I "$RIGHT_INNER4" "$LEFT_INNER4" > "$RSEC_SCENARIO_OUT/ping.log" ||
+		fail "ping $RIGHT_INNER4 -> $LEFT_INNER4 through the tunnel: $(tail -2 "$RSEC_SCENARIO_OUT/ping.log")"
+	echo "    $n pings each way through the tunnel"
+}
+
+# iperf_both_ways SECONDS: iperf3 TCP from left to right and back (-R) through the tunnel.
+iperf_both_ways() {
+	local mode mbit
+	for mode in "" -R; do
+		ip netns exec "$RIGHT" iperf3 -s -1 -D -B "$RIGHT_INNER4" -I /tmp/iperf3.pid > /dev/null
+		sleep 0.5
+		mbit=$(ip netns exec "$LEFT" iperf3 -c "$RIGHT_INNER4" -B "$LEFT_INNER4" -t "$1" $mode -J |
+			jq '.end.sum_received.bits_per_second / 1e6 | floor') || fail "iperf3 $mode failed"
+		[ "${mbit:-0}" -gt 0 ] || fail "iperf3 $mode moved nothing"
+		echo "    iperf3 ${mode:-(left to right)}: $mbit Mbit/s"
+	done
 }
 
 # child_counters NAME: "packets_in packets_out" of NAME's installed child (from rsec.ko).

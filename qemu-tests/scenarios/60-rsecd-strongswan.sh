@@ -1,12 +1,12 @@
 # rsecd against strongSwan over IKEv2 with pre-shared keys: rsecd as initiator and as
 # responder with three proposals; the Child SAs go into rsec.ko on rsecd's side and into
-# Linux XFRM on charon's. Then a wrong PSK in both directions: AUTHENTICATION_FAILED in
+# Linux XFRM on charon's, and pings cross the tunnel both ways. Then a wrong PSK in both directions: AUTHENTICATION_FAILED in
 # both logs, no SA in either kernel.
 #
 #   ns "left": rsecd (netlink backend)           ns "right": charon (kernel-netlink)
-#   rsec.ko SAs, device rsec0                    XFRM states and policies
+#   rsec.ko SAs, rsec0: route to 10.2.0.1        XFRM states and policies
 #   lo: 10.1.0.1                                 lo: 10.2.0.1
-#   veth0: 192.0.2.1/24  <------ IKEv2 ------>  veth0: 192.0.2.2/24
+#   veth0: 192.0.2.1/24  <---- IKEv2, ESP ---->  veth0: 192.0.2.2/24
 . "$RSEC_TOP/qemu-tests/lib.sh"
 . "$RSEC_TOP/qemu-tests/topology.sh"
 . "$RSEC_TOP/qemu-tests/strongswan.sh"
@@ -72,6 +72,19 @@ both_down() {
 	wait_for 10 "XFRM still holds states" eval '[ "$(xfrm_state_count "$RIGHT")" = 0 ]'
 }
 
+# traffic: pings both ways through the tunnel, counted on rsec.ko's SAs (rsecd's list-sas)
+# and on XFRM's.
+traffic() {
+	local pin pout xfrm
+	pings_both_ways 5
+	read -r pin pout <<< "$(child_counters rsecd)"
+	[ "$pin" -ge 10 ] && [ "$pout" -ge 10 ] ||
+		fail "rsec.ko counted $pin packets in and $pout out, not 10 each"
+	xfrm=$(xfrm_packets "$RIGHT" | sort -n | head -1)
+	[ "${xfrm:-0}" -ge 10 ] || fail "XFRM counted only ${xfrm:-0} packets on a state"
+	echo "    rsec.ko: $pin packets in, $pout out; XFRM: at least $xfrm on each state"
+}
+
 rsecd_bins
 load_rsec
 two_hosts_up
@@ -85,9 +98,10 @@ for p in "${PROPOSALS[@]}"; do
 	rsecd_start rsecd "$LEFT"
 	swan_fresh "$RIGHT" charon right "$ike" "$esp"
 
-	step "$pname: rsecd initiates"
+	step "$pname: rsecd initiates; ping both ways"
 	rsecd_ctl rsecd initiate gw
 	both_up "$encr" "$integ" "$xfrm_alg"
+	traffic
 	rsecd_sas rsecd | jq -e --arg ike "$ike" \
 		'.ike_sas[0].initiator and (.ike_sas[0].algorithms | ascii_downcase | test("x25519|modp2048|ecp256"))' \
 		> /dev/null || fail "list-sas does not show rsecd as initiator with the IKE algorithms"
@@ -97,10 +111,11 @@ for p in "${PROPOSALS[@]}"; do
 	rsecd_ctl rsecd terminate gw
 	both_down
 
-	step "$pname: charon initiates, rsecd responds"
+	step "$pname: charon initiates, rsecd responds; ping both ways"
 	swan charon --initiate --child net --timeout 20 > "$RSEC_SCENARIO_OUT/initiate-$pname.log" 2>&1 ||
 		fail "charon could not establish the tunnel with rsecd: $(tail -5 "$RSEC_SCENARIO_OUT/initiate-$pname.log")"
 	both_up "$encr" "$integ" "$xfrm_alg"
+	traffic
 	rsecd_sas rsecd | jq -e '.ike_sas[0].initiator | not' > /dev/null ||
 		fail "list-sas shows rsecd as initiator of charon's IKE SA"
 

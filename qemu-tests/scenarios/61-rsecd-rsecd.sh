@@ -1,11 +1,12 @@
 # rsecd against rsecd, PSK, x25519 + AES-GCM: each side's Child SAs go into its own
-# namespace's rsec.ko SA database, with matching SPIs; terminate (from either side)
+# namespace's rsec.ko SA database, with matching SPIs; ping and iperf3 cross the tunnel
+# both ways and are counted on the SAs; terminate (from either side)
 # removes the SAs in both kernels; SIGTERM of one daemon cleans both kernels too.
 #
 #   ns "left": rsecd "l" (netlink backend)       ns "right": rsecd "r" (netlink backend)
-#   rsec.ko SAs, device rsec0                    rsec.ko SAs, device rsec0
+#   rsec.ko SAs, rsec0: route to 10.2.0.1        rsec.ko SAs, rsec0: route to 10.1.0.1
 #   lo: 10.1.0.1                                 lo: 10.2.0.1
-#   veth0: 192.0.2.1/24  <------ IKEv2 ------>  veth0: 192.0.2.2/24
+#   veth0: 192.0.2.1/24  <---- IKEv2, ESP ---->  veth0: 192.0.2.2/24
 . "$RSEC_TOP/qemu-tests/lib.sh"
 . "$RSEC_TOP/qemu-tests/topology.sh"
 . "$RSEC_TOP/qemu-tests/strongswan.sh"
@@ -66,6 +67,16 @@ rsecd_start r "$RIGHT"
 step "left initiates: tunnel up, SAs in both kernels"
 rsecd_ctl l initiate gw
 tunnel_up
+
+step "ping and iperf3 both ways through the tunnel; the SAs count them"
+pings_both_ways 5
+iperf_both_ways 5
+for side in l r; do
+	read -r pin pout <<< "$(child_counters $side)"
+	[ "$pin" -ge 1000 ] && [ "$pout" -ge 1000 ] ||
+		fail "rsecd $side's SAs counted $pin packets in and $pout out after ping and iperf3"
+	echo "    $side: $pin packets in, $pout out"
+done
 rsecd_show l "$LEFT"
 rsecd_show r "$RIGHT"
 
@@ -73,9 +84,10 @@ step "left terminates: both kernels are empty"
 rsecd_ctl l terminate gw
 tunnel_down
 
-step "right initiates: tunnel up again"
+step "right initiates: tunnel up again, pings both ways"
 rsecd_ctl r initiate gw
 tunnel_up
+pings_both_ways 3
 
 step "right terminates: both kernels are empty"
 rsecd_ctl r terminate gw

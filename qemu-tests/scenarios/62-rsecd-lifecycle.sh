@@ -1,12 +1,13 @@
 # rsecd's SA lifecycle against strongSwan: short lifetimes (Child SA rekeyed every 20 s, IKE
-# SA every 40 s) for two minutes, with the kernels holding only the current SAs after
-# every rekey; dead peer detection when charon is killed; kill -9 of rsecd and a restart,
-# which must flush the stale SAs and bring the tunnel back without duplicates.
+# SA every 40 s) for two minutes under a continuous ping that must lose nothing, with the
+# kernels holding only the current SAs after every rekey; dead peer detection when charon
+# is killed; kill -9 of rsecd and a restart, which must flush the stale SAs and bring the
+# tunnel back without duplicates.
 #
 #   ns "left": rsecd (netlink backend)           ns "right": charon (kernel-netlink)
-#   rsec.ko SAs, device rsec0                    XFRM states and policies
+#   rsec.ko SAs, rsec0: route to 10.2.0.1        XFRM states and policies
 #   lo: 10.1.0.1                                 lo: 10.2.0.1
-#   veth0: 192.0.2.1/24  <------ IKEv2 ------>  veth0: 192.0.2.2/24
+#   veth0: 192.0.2.1/24  <---- IKEv2, ESP ---->  veth0: 192.0.2.2/24
 . "$RSEC_TOP/qemu-tests/lib.sh"
 . "$RSEC_TOP/qemu-tests/topology.sh"
 . "$RSEC_TOP/qemu-tests/strongswan.sh"
@@ -68,16 +69,36 @@ wait_for 30 "the tunnel did not come up" consistent
 first_spi=$(rsecd_child rsecd | jq .spi_in)
 first_ike=$(rsecd_sas rsecd | jq -r '.ike_sas[0].id')
 
-step "two minutes of rekeying; every 5 s only the current SAs are in the kernels"
-end=$(( $(date +%s) + 120 ))
-seen_spis=$first_spi
-while [ "$(date +%s)" -lt "$end" ]; do
+step "two minutes of rekeying under a continuous ping; every 5 s only the current SAs are in the kernels"
+ip netns exec "$LEFT" ping -i 0.5 -w 122 -W 2 -I "$LEFT_INNER4" "$RIGHT_INNER4" \
+	> "$RSEC_SCENARIO_OUT/ping-rekeys.log" 2>&1 &
+ping_pid=$!
+seen_spis=$first_spi counted_spis=""
+while kill -0 "$ping_pid" 2> /dev/null; do
 	# A rekey in progress briefly has the old and the new SAs; give it 5 s to settle.
 	wait_for 5 "after a rekey the kernels do not hold just the current SAs: rsec.ko $(kernel_sas "$LEFT"); XFRM $(ip -n "$RIGHT" xfrm state | grep '^src' -A1)" consistent
-	spi=$(rsecd_child rsecd | jq .spi_in)
+	child=$(rsecd_child rsecd)
+	spi=$(jq .spi_in <<< "$child")
 	case " $seen_spis " in *" $spi "*) ;; *) seen_spis="$seen_spis $spi" ;; esac
+	# A Child SA older than 2 s has carried some of the ping (two packets a second each way).
+	if jq -e '.installed_secs >= 2 and .packets_in > 0 and .packets_out > 0' <<< "$child" > /dev/null; then
+		case " $counted_spis " in *" $spi "*) ;; *) counted_spis="$counted_spis $spi" ;; esac
+	elif jq -e '.installed_secs >= 2' <<< "$child" > /dev/null && kill -0 "$ping_pid" 2> /dev/null; then
+		fail "Child SA $spi carries no traffic: $child"
+	fi
 	sleep 5
 done
+wait "$ping_pid" || true
+summary=$(grep 'packets transmitted' "$RSEC_SCENARIO_OUT/ping-rekeys.log") ||
+	fail "ping gave no summary: $(tail -3 "$RSEC_SCENARIO_OUT/ping-rekeys.log")"
+echo "    ping: $summary"
+sent=$(awk '{print $1}' <<< "$summary")
+received=$(awk '{print $4}' <<< "$summary")
+[ "$sent" -ge 200 ] || fail "the continuous ping sent only $sent packets"
+[ "$sent" = "$received" ] || fail "the continuous ping lost packets across the rekeys: $summary"
+echo "    Child SAs whose counters showed the ping: $counted_spis"
+[ "$(wc -w <<< "$counted_spis")" -ge 4 ] ||
+	fail "only these Child SAs counted the ping: $counted_spis (seen: $seen_spis)"
 child_rekeys=$(count_log rsecd 'INFO .*Child SA installed.*rekeys=Some')
 ike_rekeys=$(count_log rsecd 'INFO .*IKE SA rekeyed')
 echo "    $child_rekeys child rekeys, $ike_rekeys IKE rekeys, inbound SPIs seen: $seen_spis"
@@ -133,6 +154,7 @@ for spi in $(jq '.spi_in, .spi_out' <<< "$old"); do
 		fail "the kernel still holds SA $spi of the killed daemon"
 done
 [ "$(jq .spi_in <<< "$new")" != "$(jq .spi_in <<< "$old")" ] || fail "the new child reuses the old SPI"
+pings_both_ways 3
 # charon suspects a reauthentication and deletes the replaced IKE SA after a while.
 wait_for 30 "charon keeps more than one established IKE SA" \
 	eval '[ "$(swan charon --list-sas 2> /dev/null | grep -c ESTABLISHED)" = 1 ]'
